@@ -1,0 +1,178 @@
+"""Opening the database: URL resolution, engine settings per dialect, and friendly failures."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import DatabaseUnavailableError
+
+log = logging.getLogger("aftercare.db")
+
+ENV_DATABASE_URL = "AFTERCARE_DATABASE_URL"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def resolve_url(value: str | os.PathLike[str]) -> URL:
+    """Accept a plain file path or any SQLAlchemy URL; PostgreSQL URLs use psycopg 3."""
+    text_value = os.fspath(value).strip()
+    if not text_value:
+        raise DatabaseUnavailableError("No database was given.")
+    if "://" not in text_value:
+        path = Path(text_value).expanduser().absolute()
+        return URL.create("sqlite+pysqlite", database=str(path))
+    try:
+        url = make_url(text_value)
+    except ArgumentError:
+        raise DatabaseUnavailableError(f"'{text_value}' is neither a file path nor a database URL.") from None
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() in ("", "psycopg2", "psycopg"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseUnavailableError(
+            f"Database type '{url.get_backend_name()}' is not supported; use an SQLite file or PostgreSQL."
+        )
+    return url
+
+
+def describe(url: URL) -> str:
+    """Where the data is, for the status bar and messages (no password)."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or "in-memory database"
+    return url.render_as_string(hide_password=True)
+
+
+def sqlite_path(url: URL) -> Path | None:
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    if url.database.startswith("file:"):
+        return None
+    return Path(url.database)
+
+
+def check_sqlite_file(path: Path, *, create_folder: bool = False) -> None:
+    """Refuse, without touching it, a file that cannot safely be used as our SQLite database."""
+    folder = path.parent
+    if not folder.is_dir():
+        if create_folder:
+            folder.mkdir(parents=True, exist_ok=True)
+        else:
+            raise DatabaseUnavailableError(f"The folder {folder} does not exist.")
+    if path.is_dir():
+        raise DatabaseUnavailableError(f"{path} is a folder, not a database file.")
+    if path.exists():
+        if path.stat().st_size > 0:
+            with path.open("rb") as handle:
+                if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                    raise DatabaseUnavailableError(f"{path} is not an Aftercare database (not an SQLite file).")
+        if not _writable(path):
+            raise DatabaseUnavailableError(f"{path} is read-only; the app needs to write to it.")
+    if not _writable(folder):
+        raise DatabaseUnavailableError(f"The folder {folder} is read-only; the app needs to write there.")
+
+
+def _writable(path: Path) -> bool:
+    # os.access alone says yes to root; a file with no write bit set is meant to be read-only.
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record) -> None:
+    # Durability first: a saved record must survive a power cut (FULL), and readers must not
+    # block the writer across desks sharing a folder (WAL).
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def create_db_engine(url: URL, *, create_folder: bool = False) -> Engine:
+    """An engine for `url` that has been proven to connect. Raises DatabaseUnavailableError."""
+    path = sqlite_path(url)
+    try:
+        if url.get_backend_name() == "sqlite":
+            if path is not None:
+                check_sqlite_file(path, create_folder=create_folder)
+            engine = create_engine(
+                url,
+                connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            )
+            event.listen(engine, "connect", _set_sqlite_pragmas)
+        else:
+            engine = create_engine(
+                url,
+                pool_pre_ping=True,
+                connect_args={"connect_timeout": 5, "application_name": "aftercare-desktop"},
+            )
+    except NoSuchModuleError:
+        raise DatabaseUnavailableError(f"No driver is installed for '{url.drivername}'.") from None
+    _probe(engine, url)
+    return engine
+
+
+def _probe(engine: Engine, url: URL) -> None:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        engine.dispose()
+        raise DatabaseUnavailableError(_explain(exc, url)) from None
+
+
+def _explain(exc: DBAPIError, url: URL) -> str:
+    where = describe(url)
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else ""
+    lowered = detail.lower()
+    if url.get_backend_name() == "sqlite":
+        if "not a database" in lowered:
+            return f"{where} is not an Aftercare database (not an SQLite file)."
+        if "readonly" in lowered or "read-only" in lowered:
+            return f"{where} is read-only; the app needs to write to it."
+        if "locked" in lowered:
+            return f"{where} is locked by another program; close it and try again."
+        return f"Cannot open {where}: {detail}"
+    if "password authentication failed" in lowered or "authentication" in lowered:
+        return f"The PostgreSQL server at {where} refused the user name or password."
+    if "does not exist" in lowered:
+        return f"PostgreSQL at {where}: {detail}"
+    if "connection refused" in lowered or "timeout" in lowered or "could not" in lowered or "resolve" in lowered:
+        return f"Cannot reach the PostgreSQL server at {where}. Is it running, and is the address right?"
+    return f"Cannot open the database at {where}: {detail}"
+
+
+@dataclass(frozen=True)
+class Database:
+    """An open database: the engine and a session factory. One per process."""
+
+    url: URL
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def open(cls, url: URL, *, create_folder: bool = False) -> Database:
+        engine = create_db_engine(url, create_folder=create_folder)
+        return cls(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+    @property
+    def description(self) -> str:
+        return describe(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
