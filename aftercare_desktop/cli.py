@@ -1,0 +1,152 @@
+"""The one command line: the GUI by default, plus subcommands for data work.
+
+Exit codes: 0 done, 1 some input rejected, 2 usage or environment error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .db import ENV_DATABASE_URL, Database, resolve_url
+from .errors import AftercareError
+from .paths import default_database_path, demo_database_path
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 on usage errors; keep it to one line
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _database_option(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        required=required and not os.environ.get(ENV_DATABASE_URL),
+        default=os.environ.get(ENV_DATABASE_URL),
+        help=f"an SQLite file path or an SQLAlchemy URL (default: ${ENV_DATABASE_URL})",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="aftercare-desktop",
+        description="Aftercare Desktop: alumni records and peer support for an aftercare team. "
+        "Without a subcommand, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _database_option(parser, required=False)
+    parser.add_argument("--demo", action="store_true", help="open a separate demo database with synthetic alumni")
+    parser.add_argument(
+        "--exit-after-startup", action="store_true", help="start, show the main window with its data, then exit 0"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser("demo-data", help="fill a database with deterministic synthetic data")
+    _database_option(demo, required=True)
+    demo.add_argument("--alumni", type=int, required=True, metavar="N", help="how many alumni (100 to 100000)")
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
+
+    migrate = commands.add_parser("migrate", help="upgrade a database to the newest schema (SQLite is backed up)")
+    _database_option(migrate, required=True)
+
+    importer = commands.add_parser("import-alumni", help="import alumni from a CSV or XLSX file")
+    importer.add_argument("file", type=Path, metavar="FILE", help="a .csv or .xlsx file")
+    _database_option(importer, required=True)
+    importer.add_argument("--dry-run", action="store_true", help="check every row, change nothing")
+    importer.add_argument(
+        "--on-duplicate", choices=("skip", "update"), default="skip",
+        help="what to do with rows whose client ID already exists (default: skip)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_gui(args)
+        handler = {"demo-data": _demo_data, "migrate": _migrate, "import-alumni": _import_alumni}[args.command]
+        return handler(args)
+    except AftercareError as exc:
+        print(f"aftercare-desktop: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("aftercare-desktop: interrupted", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _open_migrated(url_text: str, *, create_folder: bool = False) -> Database:
+    from .schema import ensure_schema
+
+    database = Database.open(resolve_url(url_text), create_folder=create_folder)
+    try:
+        ensure_schema(database)
+    except BaseException:
+        database.dispose()
+        raise
+    return database
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from .app import run_gui
+
+    if args.demo and args.database:
+        print("aftercare-desktop: error: --demo opens its own database; leave out --database", file=sys.stderr)
+        return EXIT_USAGE
+    if args.demo:
+        url = str(demo_database_path())
+    else:
+        url = args.database or str(default_database_path())
+    return run_gui(url, demo=args.demo, exit_after_startup=args.exit_after_startup)
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from .services.demo_data import MAX_ALUMNI, MIN_ALUMNI, generate
+
+    if not MIN_ALUMNI <= args.alumni <= MAX_ALUMNI:
+        print(f"aftercare-desktop: error: --alumni must be {MIN_ALUMNI} to {MAX_ALUMNI:,}", file=sys.stderr)
+        return EXIT_USAGE
+    database = _open_migrated(args.database, create_folder=True)
+    try:
+        summary = generate(database, alumni=args.alumni, seed=args.seed)
+    finally:
+        database.dispose()
+    print(summary.describe())
+    return EXIT_OK
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    database = _open_migrated(args.database)
+    try:
+        from .schema import current_revision
+
+        revision = current_revision(database)
+    finally:
+        database.dispose()
+    print(f"Database schema is at {revision} (newest).")
+    return EXIT_OK
+
+
+def _import_alumni(args: argparse.Namespace) -> int:
+    from .services.audit import Actor
+    from .services.importing import run_import
+
+    database = _open_migrated(args.database)
+    try:
+        report = run_import(
+            database, args.file, on_duplicate=args.on_duplicate, dry_run=args.dry_run,
+            actor=Actor(None, "cli:import"),
+        )
+    finally:
+        database.dispose()
+    for rejected in report.rejected:
+        print(f"row {rejected.row_number}: {rejected.reason}")
+    print(report.summary())
+    return EXIT_REJECTED if report.rejected else EXIT_OK
