@@ -97,7 +97,9 @@ def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record) -> None:
 
 
 def create_db_engine(url: URL, *, create_folder: bool = False) -> Engine:
-    """An engine for `url` that has been proven to connect. Raises DatabaseUnavailableError."""
+    """An engine for `url` that has been proven to connect. Raises DatabaseUnavailableError.
+
+    `hide_parameters` keeps record values out of error messages, which may end up in logs."""
     path = sqlite_path(url)
     try:
         if url.get_backend_name() == "sqlite":
@@ -105,12 +107,14 @@ def create_db_engine(url: URL, *, create_folder: bool = False) -> Engine:
                 check_sqlite_file(path, create_folder=create_folder)
             engine = create_engine(
                 url,
+                hide_parameters=True,
                 connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
             )
             event.listen(engine, "connect", _set_sqlite_pragmas)
         else:
             engine = create_engine(
                 url,
+                hide_parameters=True,
                 pool_pre_ping=True,
                 connect_args={"connect_timeout": 5, "application_name": "aftercare-desktop"},
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 import phonenumbers
@@ -184,3 +184,19 @@ def _unique_words(values: list[str] | None) -> list[str]:
         if value and value.casefold() not in seen:
             seen[value.casefold()] = value
     return list(seen.values())
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%m-%d-%Y")
+
+
+def parse_date(raw: str | None) -> date | None:
+    """A date typed by a person or found in a file: ISO 2024-03-01 or US 03/01/2024. Raises ValueError."""
+    value = (raw or "").strip()
+    if not value:
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD or MM/DD/YYYY)")

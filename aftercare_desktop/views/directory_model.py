@@ -1,0 +1,239 @@
+"""A lazy table model over the alumni directory.
+
+The model holds the ordered ids of every match (cheap ints) and builds rows on demand, a page at a
+time, from the service. A new query first shows its first page, then learns the full list; only the
+newest query's results are ever applied, so fast typing never shows stale rows.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+from functools import cache
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QThreadPool, Signal
+from PySide6.QtGui import QFont
+
+from ..models.enums import label
+from ..services.directory import DirectoryQuery, DirectoryRow, DirectoryService, SortKey
+from .background import TaskRunner
+
+COL_NAME, COL_PREFERRED, COL_CLIENT_ID, COL_PHONE, COL_STATUS, COL_PROGRAM, COL_CASEWORKER, COL_DISCHARGED = range(8)
+HEADERS = ("Name", "Preferred name", "Client ID", "Phone", "Status", "Program", "Caseworker", "Discharged")
+SORT_KEYS = (
+    SortKey.NAME, SortKey.PREFERRED_NAME, SortKey.CLIENT_ID, SortKey.PHONE,
+    SortKey.STATUS, SortKey.PROGRAM, SortKey.CASEWORKER, SortKey.DISCHARGE_DATE,
+)
+IdRole = Qt.ItemDataRole.UserRole + 1
+PAGE_SIZE = 100
+CACHE_LIMIT = 5_000
+
+_PROGRAM_SHORT = {"php": "PHP", "iop": "IOP"}
+
+
+@cache
+def _archived_font() -> QFont:
+    font = QFont()
+    font.setItalic(True)
+    return font
+
+
+def _display(row: DirectoryRow, column: int) -> str:
+    if column == COL_NAME:
+        return row.name + (" (archived)" if row.archived else "")
+    if column == COL_PREFERRED:
+        return row.preferred_name or ""
+    if column == COL_CLIENT_ID:
+        return row.client_id
+    if column == COL_PHONE:
+        return row.phone or ""
+    if column == COL_STATUS:
+        return label(row.status)
+    if column == COL_PROGRAM:
+        return _PROGRAM_SHORT.get(row.program.value, label(row.program)) if row.program else ""
+    if column == COL_CASEWORKER:
+        return row.caseworker or ""
+    if column == COL_DISCHARGED:
+        return row.discharge_date.isoformat() if row.discharge_date else ""
+    return ""
+
+
+class DirectoryModel(QAbstractTableModel):
+    loading = Signal()
+    first_page_ready = Signal()
+    # total number of matches, once known
+    loaded = Signal(int)
+    failed = Signal(str)
+
+    def __init__(self, service: DirectoryService, runner: TaskRunner | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self._service = service
+        if runner is None:
+            # One worker: queries run one after another and only the newest result is applied.
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+            runner = TaskRunner(self, pool)
+        self._runner = runner
+        self._query = DirectoryQuery()
+        self._ids: list[int] = []
+        self._rows: OrderedDict[int, DirectoryRow] = OrderedDict()
+        self._generation = 0
+        self._total: int | None = None
+        self._in_flight = False
+        self._pending = False
+
+    # -- queries ---------------------------------------------------------------------------------
+    @property
+    def query(self) -> DirectoryQuery:
+        return self._query
+
+    @property
+    def total(self) -> int | None:
+        """Matches in all, or None while still counting."""
+        return self._total
+
+    @property
+    def is_loading(self) -> bool:
+        return self._in_flight or self._pending
+
+    def set_query(self, query: DirectoryQuery) -> None:
+        self._query = query
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Run the current query again (after a search change, a save elsewhere, an import)."""
+        self._generation += 1
+        self._total = None
+        self.loading.emit()
+        if self._in_flight:
+            self._pending = True
+            return
+        self._start(self._generation)
+
+    def _start(self, generation: int) -> None:
+        self._in_flight, self._pending = True, False
+        query, service = self._query, self._service
+        self._runner.submit(
+            self,
+            lambda: service.first_page(query, PAGE_SIZE),
+            lambda rows: self._first_page_done(generation, query, rows),
+            self._failed,
+        )
+
+    def _first_page_done(self, generation: int, query: DirectoryQuery, rows: list[DirectoryRow]) -> None:
+        if self._run_pending_instead(generation):
+            return
+        self.beginResetModel()
+        self._ids = [row.id for row in rows]
+        self._rows.clear()
+        for row in rows:
+            self._rows[row.id] = row
+        self.endResetModel()
+        self.first_page_ready.emit()
+        if len(rows) < PAGE_SIZE:
+            self._all_ids_done(generation, self._ids)
+            return
+        service = self._service
+        self._runner.submit(
+            self,
+            lambda: service.matching_ids(query),
+            lambda ids: self._all_ids_done(generation, ids),
+            self._failed,
+        )
+
+    def _all_ids_done(self, generation: int, ids: list[int]) -> None:
+        if self._run_pending_instead(generation):
+            return
+        self._in_flight = False
+        known = len(self._ids)
+        if ids[:known] == self._ids and len(ids) > known:
+            self.beginInsertRows(QModelIndex(), known, len(ids) - 1)
+            self._ids = ids
+            self.endInsertRows()
+        elif ids[:known] != self._ids:
+            # The data changed between the two steps; show the newer, complete picture.
+            self.beginResetModel()
+            self._ids = ids
+            self._rows.clear()
+            self.endResetModel()
+        self._total = len(ids)
+        self.loaded.emit(self._total)
+
+    def _run_pending_instead(self, generation: int) -> bool:
+        if generation == self._generation and not self._pending:
+            return False
+        self._start(self._generation)
+        return True
+
+    def _failed(self, error: BaseException) -> None:
+        self._in_flight = False
+        if self._pending:
+            self._start(self._generation)
+            return
+        self.failed.emit(str(error))
+
+    def wait_for_done(self) -> None:
+        self._runner.wait_for_done()
+
+    # -- rows ------------------------------------------------------------------------------------
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, alumnus_id: int) -> int | None:
+        try:
+            return self._ids.index(alumnus_id)
+        except ValueError:
+            return None
+
+    def _row(self, position: int) -> DirectoryRow | None:
+        alumnus_id = self._ids[position]
+        row = self._rows.get(alumnus_id)
+        if row is not None:
+            return row
+        start = position - position % PAGE_SIZE
+        page = self._service.rows(self._ids[start : start + PAGE_SIZE])
+        while len(self._rows) + len(page) > CACHE_LIMIT:
+            self._rows.popitem(last=False)
+        for fetched in page:
+            self._rows[fetched.id] = fetched
+        return self._rows.get(alumnus_id)
+
+    # -- Qt model API ----------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+            return None
+        if role == IdRole:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole):
+            return None
+        row = self._row(index.row())
+        if row is None:  # deleted since the list was made
+            return "(deleted)" if role == Qt.ItemDataRole.DisplayRole and index.column() == COL_NAME else None
+        if role == Qt.ItemDataRole.FontRole:
+            return _archived_font() if row.archived else None
+        return _display(row, index.column())
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(SORT_KEYS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if self._query.sort is SORT_KEYS[column] and self._query.descending == descending:
+            return
+        self.set_query(replace(self._query, sort=SORT_KEYS[column], descending=descending))
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+

@@ -1,0 +1,176 @@
+"""The main window: sidebar of pages, menus with standard shortcuts, status bar, remembered geometry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from .. import APP_NAME, __version__, settings
+from ..services.context import AppContext
+from .alumni_page import AlumniPage
+from .background import TaskRunner
+from .icons import icon
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext, runner: TaskRunner | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.runner = runner or TaskRunner(self)
+        title = APP_NAME + (" — DEMO (synthetic data)" if context.demo else "")
+        self.setWindowTitle(title)
+        self.setWindowIcon(icon("app"))
+
+        self.alumni_page = AlumniPage(context, self.runner)
+        self.pages = QStackedWidget()
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setIconSize(QSize(22, 22))
+        self.sidebar.setFixedWidth(170)
+        self.sidebar.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._add_page("Alumni", "alumni", self.alumni_page)
+        self.sidebar.currentRowChanged.connect(self._switch_page)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self.database_label = QLabel(f"Database: {context.database.description}")
+        self.database_label.setObjectName("databaseLabel")
+        self.staff_label = QLabel()
+        self.staff_label.setObjectName("staffLabel")
+        self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.staff_label)
+        self.refresh_staff()
+        self.sidebar.setCurrentRow(0)
+        self._restore_geometry()
+
+    def _add_page(self, title: str, icon_name: str, page: QWidget) -> None:
+        item = QListWidgetItem(icon(icon_name), title)
+        self.sidebar.addItem(item)
+        self.pages.addWidget(page)
+
+    def _switch_page(self, row: int) -> None:
+        current = self.pages.currentWidget()
+        if current is self.alumni_page and self.pages.widget(row) is not current and not self.alumni_page.can_close():
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentRow(self.pages.currentIndex())
+            self.sidebar.blockSignals(False)
+            return
+        self.pages.setCurrentIndex(row)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.new_action = self._action(file_menu, "&New alumnus…", QKeySequence.StandardKey.New,
+                                       self._new_alumnus)
+        self.import_action = self._action(file_menu, "&Import alumni…", None, self.import_alumni)
+        self.save_action = self._action(file_menu, "&Save", QKeySequence.StandardKey.Save, self.alumni_page.save)
+        file_menu.addSeparator()
+        self.switch_staff_action = self._action(file_menu, "Switch &staff member…", None, self._switch_staff)
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.find_action = self._action(edit_menu, "&Find alumnus", QKeySequence.StandardKey.Find, self._find)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = self._action(help_menu, f"&About {APP_NAME}", None, self.show_about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _action(self, menu, text: str, shortcut, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            if shortcut == QKeySequence.StandardKey.Quit and not action.shortcut():
+                action.setShortcut(QKeySequence("Ctrl+Q"))  # some platforms define no Quit key
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _show_alumni(self) -> bool:
+        if self.pages.currentWidget() is not self.alumni_page:
+            self.sidebar.setCurrentRow(self.pages.indexOf(self.alumni_page))
+        return self.pages.currentWidget() is self.alumni_page
+
+    def _new_alumnus(self) -> None:
+        if self._show_alumni():
+            self.alumni_page.new_record()
+
+    def _find(self) -> None:
+        if self._show_alumni():
+            self.alumni_page.find()
+
+    def import_alumni(self) -> None:
+        from .import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.context.database, self.context.actor, self)
+        wizard.imported.connect(lambda _count: self.alumni_page.model.refresh())
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+
+    def _switch_staff(self) -> None:
+        from ..app import choose_acting_staff
+
+        if not self.alumni_page.can_close():
+            return
+        member = choose_acting_staff(self.context.database, self, force=True)
+        if member is not None:
+            self.context.set_acting_staff(member)
+            self.refresh_staff()
+
+    def refresh_staff(self) -> None:
+        staff = self.context.staff_members()
+        self.alumni_page.set_staff(staff)
+        who = self.context.acting_staff.display_name if self.context.acting_staff else "nobody chosen"
+        self.staff_label.setText(f"Working as: {who}")
+
+    def start(self) -> None:
+        """Load the data of the first page (in the background)."""
+        self.alumni_page.start()
+        self.alumni_page.directory.focus_search()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Alumni records, aftercare plans and peer support for an aftercare team.</p>"
+            "<p>Records in this app are protected health information under HIPAA and "
+            "42 CFR Part 2. Share them only as those rules allow.</p>"
+            f"<p>Database: {self.context.database.description}</p>",
+        )
+
+    # -- geometry and closing ------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = settings.get(settings.WINDOW_GEOMETRY)
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            self.resize(1200, 760)
+        state = settings.get(settings.WINDOW_STATE)
+        if not state.isEmpty():
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.alumni_page.can_close():
+            event.ignore()
+            return
+        settings.put(settings.WINDOW_GEOMETRY, self.saveGeometry())
+        settings.put(settings.WINDOW_STATE, self.saveState())
+        # Let running work finish so no worker thread outlives the window.
+        self.runner.wait_for_done()
+        self.alumni_page.model.wait_for_done()
+        super().closeEvent(event)
