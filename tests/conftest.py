@@ -16,7 +16,13 @@ from aftercare_desktop.schema import ensure_schema
 from aftercare_desktop.services import staff
 from aftercare_desktop.services.audit import Actor
 
+import tempfile
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Keep QSettings, the default database folder and logs of the test run away from the real user's.
+_SANDBOX = tempfile.mkdtemp(prefix="aftercare-tests-")
+for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+    os.environ[_name] = os.path.join(_SANDBOX, _name.lower())
 
 POSTGRES_URL = os.environ.get("AFTERCARE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # CI sets this so that an unreachable server fails the run instead of skipping the PostgreSQL tests.

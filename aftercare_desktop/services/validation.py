@@ -78,7 +78,9 @@ def normalise_phone(raw: str | None, region: str = DEFAULT_PHONE_REGION) -> tupl
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return raw, f"'{raw}' is not a phone number"
-    if not phonenumbers.is_valid_number(number):
+    # "Possible" (right length for the region) rather than "valid": the carrier tables lag behind
+    # new area codes, and refusing a real number would lose a way to reach someone.
+    if not phonenumbers.is_possible_number(number):
         return raw, f"'{raw}' is not a valid phone number"
     home = phonenumbers.region_code_for_number(number) == region
     style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
