@@ -82,7 +82,7 @@ def normalise_phone(raw: str | None, region: str = DEFAULT_PHONE_REGION) -> tupl
     # new area codes, and refusing a real number would lose a way to reach someone.
     if not phonenumbers.is_possible_number(number):
         return raw, f"'{raw}' is not a valid phone number"
-    home = phonenumbers.region_code_for_number(number) == region
+    home = number.country_code == phonenumbers.country_code_for_region(region)
     style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(number, style), None
 

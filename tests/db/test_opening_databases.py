@@ -1,0 +1,69 @@
+"""Bad databases give one clear message and are never modified."""
+
+import os
+import stat
+
+import pytest
+
+from aftercare_desktop.db import Database, resolve_url
+from aftercare_desktop.errors import DatabaseUnavailableError
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("grocery list\n")
+    with pytest.raises(DatabaseUnavailableError, match="not an SQLite file"):
+        Database.open(resolve_url(path))
+    assert path.read_text() == "grocery list\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_a_missing_folder_is_named(tmp_path):
+    with pytest.raises(DatabaseUnavailableError, match="does not exist"):
+        Database.open(resolve_url(tmp_path / "nowhere" / "a.sqlite"))
+
+
+def test_a_read_only_file_is_refused(sqlite_db, tmp_path):
+    path = tmp_path / "aftercare.sqlite"
+    sqlite_db.dispose()
+    for extra in tmp_path.glob("aftercare.sqlite-*"):
+        extra.unlink()
+    before = path.read_bytes()
+    os.chmod(path, stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        with pytest.raises(DatabaseUnavailableError, match="read-only"):
+            Database.open(resolve_url(path))
+    finally:
+        os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    assert path.read_bytes() == before
+
+
+def test_unreachable_postgresql_server():
+    with pytest.raises(DatabaseUnavailableError, match="Cannot reach the PostgreSQL server") as raised:
+        Database.open(resolve_url("postgresql://aftercare:secret@127.0.0.1:1/aftercare"))
+    assert "secret" not in str(raised.value)
+
+
+def test_wrong_postgresql_credentials(postgres_template):
+    with pytest.raises(DatabaseUnavailableError) as raised:
+        Database.open(resolve_url("postgresql://no_such_role:secret@127.0.0.1:5432/test"))
+    assert "no_such_role" in str(raised.value) and "secret" not in str(raised.value)
+
+
+def test_unsupported_database_kind():
+    with pytest.raises(DatabaseUnavailableError, match="not supported"):
+        resolve_url("mysql://localhost/x")
+
+
+def test_a_plain_path_becomes_an_sqlite_url(tmp_path):
+    url = resolve_url(str(tmp_path / "x.sqlite"))
+    assert url.get_backend_name() == "sqlite" and url.database.endswith("x.sqlite")
+
+
+def test_sqlite_settings_favour_durability(sqlite_db):
+    with sqlite_db.engine.connect() as connection:
+        pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("synchronous") == 2  # FULL
+        assert pragma("foreign_keys") == 1
+        assert pragma("busy_timeout") >= 5000
