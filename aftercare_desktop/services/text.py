@@ -15,9 +15,12 @@ def fold(value: str | None) -> str:
     """'Núñez-García ' -> 'nunez-garcia'. Same folding for stored keys and for typed queries."""
     if not value:
         return ""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.translate(_EXTRA_FOLDS)).strip()
+    # Compatibility forms (ℌ, ﬁ) decompose to letters that still need case folding, and case
+    # folding can produce letters that decompose again; two rounds reach a fixed point.
+    for _ in range(2):
+        decomposed = unicodedata.normalize("NFKD", value).casefold()
+        value = "".join(ch for ch in unicodedata.normalize("NFKD", decomposed) if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", value.translate(_EXTRA_FOLDS)).strip()
 
 
 def digits(value: str | None) -> str:
