@@ -27,7 +27,8 @@ for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_H
 POSTGRES_URL = os.environ.get("AFTERCARE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # CI sets this so that an unreachable server fails the run instead of skipping the PostgreSQL tests.
 REQUIRE_POSTGRES = os.environ.get("AFTERCARE_REQUIRE_POSTGRES") == "1"
-TEMPLATE_DB = "aftercare_test_template"
+# One template per test run, so that runs side by side (two checkouts, xdist) do not collide.
+TEMPLATE_DB = f"aftercare_test_template_{os.getpid()}"
 
 FIXED_TODAY = date(2026, 6, 15)
 

@@ -65,6 +65,9 @@ NEWEST_DISCHARGE_DAYS_AGO = 2
 
 # -- the public face ---------------------------------------------------------------------------
 
+_PATHWAY_ORDER = [pathway.value for pathway in RecoveryPathway]
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     """What one run made. Counts only: never a name, so it is safe to print and log."""
@@ -699,6 +702,7 @@ class AlumniStep:
             extra = _PATHWAY.pick(rng)
             if extra not in pathways:
                 pathways.append(extra)
+        pathways.sort(key=_PATHWAY_ORDER.index)  # the order the app itself stores
 
         caseworker: StaffFacts | None = caseworker_of.pick(rng) if rng.random() < 0.97 else None
         coordinator = _choice(rng, context.coordinators)

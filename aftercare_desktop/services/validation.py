@@ -9,6 +9,7 @@ from enum import StrEnum
 
 import phonenumbers
 
+from ..models.enums import RecoveryPathway
 from .records import AlumnusData, SupportContactData
 
 DEFAULT_PHONE_REGION = "US"
@@ -105,7 +106,7 @@ def check_alumnus(data: AlumnusData, *, today: date, region: str = DEFAULT_PHONE
     cleaned.last_name = cleaned.last_name or ""
     cleaned.languages = _unique_words(data.languages)
     cleaned.substances = _unique_words(data.substances)
-    cleaned.recovery_pathways = _unique_words(data.recovery_pathways)
+    cleaned.recovery_pathways = _canonical_pathways(data.recovery_pathways)
 
     for name in ("client_id", "first_name", "last_name"):
         if not getattr(cleaned, name):
@@ -177,6 +178,13 @@ def _check_contacts(
             replace(contact, name=name or "", phone=phone, availability=_clean(contact.availability))
         )
     return cleaned, problems
+
+
+def _canonical_pathways(values: list[str] | None) -> list[str]:
+    """Known pathways in the app's order (so equal choices compare equal), unknown ones after."""
+    words = _unique_words(values)
+    order = {pathway.value: position for position, pathway in enumerate(RecoveryPathway)}
+    return sorted(words, key=lambda word: order.get(word, len(order)))
 
 
 def _unique_words(values: list[str] | None) -> list[str]:

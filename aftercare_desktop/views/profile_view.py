@@ -715,8 +715,10 @@ class ProfileView(QWidget):
 
 
 def _comparable(data: AlumnusData) -> tuple:
+    """The fields a person edits; pathway ticks have no order of their own."""
     return tuple(
-        getattr(data, f.name) for f in fields(AlumnusData)
+        sorted(data.recovery_pathways) if f.name == "recovery_pathways" else getattr(data, f.name)
+        for f in fields(AlumnusData)
         if f.name not in ("created_at", "created_by", "updated_at", "updated_by", "archived_at")
     )
 

@@ -1,0 +1,81 @@
+"""Render each page of the app on the demo database to PNG for the README.
+
+    python tools/screenshots.py [--out docs/screenshots]
+
+Runs offscreen; makes its own demo database in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from aftercare_desktop.app import create_application, open_database  # noqa: E402
+from aftercare_desktop.services import staff  # noqa: E402
+from aftercare_desktop.services.audit import Actor  # noqa: E402
+from aftercare_desktop.services.context import AppContext  # noqa: E402
+from aftercare_desktop.views.main_window import MainWindow  # noqa: E402
+
+SIZE = (1280, 800)
+
+
+def wait_until(app, condition, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the page did not finish loading")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    app = create_application()
+    with tempfile.TemporaryDirectory() as folder:
+        database = open_database(str(Path(folder) / "demo.sqlite"), demo=True)
+        caseworker = staff.list_staff(database)[0]
+        context = AppContext(database, Actor(caseworker.id), acting_staff=caseworker, demo=True)
+        window = MainWindow(context)
+        window.resize(*SIZE)
+        window.show()
+        window.start()
+        page = window.alumni_page
+        wait_until(app, lambda: page.model.total is not None)
+        shots = {"directory.png": window.grab()}
+
+        page.directory.search.setText("garcia")
+        wait_until(app, lambda: page.model.total is not None and not page.model.is_loading)
+        shots["directory-search.png"] = window.grab()
+
+        page.open_record(page.model.id_at(0))
+        wait_until(app, lambda: page.profile.alumnus_id is not None)
+        shots["profile.png"] = window.grab()
+
+        page.profile.text["email"].setText("not-an-address@")
+        page.profile.save()
+        app.processEvents()
+        shots["profile-validation.png"] = window.grab()
+        page.profile.revert()
+
+        for name, pixmap in shots.items():
+            pixmap.save(str(args.out / name))
+            print(args.out / name)
+        window.alumni_page.profile.revert()
+        window.close()
+        window.runner.wait_for_done()
+        page.model.wait_for_done()
+        database.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
