@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -29,16 +30,26 @@ ENTITY = "alumnus"
 CONTACT_FIELDS = ("name", "relation", "phone", "availability")
 
 
+def search_keys(record: Alumnus | AlumnusData) -> dict[str, str]:
+    """The folded search and sort columns, computed from the fields they come from."""
+    return {
+        "sort_name": text.sort_name(record.first_name, record.last_name),
+        "search_text": text.search_text(
+            record.first_name, record.last_name, record.preferred_name, record.email, record.client_id
+        ),
+        "phone_digits": text.phone_digits(record.phone_mobile, record.phone_home),
+    }
+
+
 def refresh_search_keys(alumnus: Alumnus) -> None:
     """Keep the folded search and sort columns in step with the fields they come from."""
-    alumnus.sort_name = text.sort_name(alumnus.first_name, alumnus.last_name)
-    alumnus.search_text = text.search_text(
-        alumnus.first_name, alumnus.last_name, alumnus.preferred_name, alumnus.email, alumnus.client_id
-    )
-    alumnus.phone_digits = text.phone_digits(alumnus.phone_mobile, alumnus.phone_home)
+    for name, value in search_keys(alumnus).items():
+        setattr(alumnus, name, value)
 
 
-def _to_data(alumnus: Alumnus, names: dict[int, str]) -> AlumnusData:
+def to_data(alumnus: Alumnus, names: dict[int, str] | None = None) -> AlumnusData:
+    """Plain data of a loaded record; `names` gives staff display names for the bookkeeping fields."""
+    names = names or {}
     values = {name: getattr(alumnus, name) for name in EDITABLE_FIELDS}
     for name in ("languages", "substances", "recovery_pathways"):
         values[name] = list(values[name] or [])
@@ -66,6 +77,82 @@ def _staff_names(session: Session, *ids: int | None) -> dict[int, str]:
     return {staff_id: name for staff_id, name in rows}
 
 
+def new_alumnus_values(clean: AlumnusData, actor: Actor, today: date) -> dict[str, Any]:
+    """Column values of a new record made from checked data: the app's defaults and search keys included.
+
+    Support contacts and the status history are rows of their own (see `new_alumnus`).
+    """
+    values: dict[str, Any] = {name: getattr(clean, name) for name in EDITABLE_FIELDS}
+    values["status"] = clean.status
+    values["created_by_id"] = values["updated_by_id"] = actor.staff_id
+    if clean.status is AlumniStatus.ACTIVE and values["opted_in_on"] is None:
+        values["opted_in_on"] = today
+    values.update(search_keys(clean))
+    return values
+
+
+def first_status_change(status: AlumniStatus, actor: Actor) -> dict[str, Any]:
+    """Column values of the status-history entry every new record starts with."""
+    return {"old_status": None, "new_status": status, "changed_by_id": actor.staff_id, "reason": "Record created"}
+
+
+def new_alumnus(clean: AlumnusData, actor: Actor, today: date) -> Alumnus:
+    """A new record with its contacts and first status-history entry; the caller adds and audits it."""
+    alumnus = Alumnus(**new_alumnus_values(clean, actor, today))
+    _replace_contacts(alumnus, clean.support_contacts)
+    alumnus.status_history.append(AlumniStatusChange(**first_status_change(clean.status, actor)))
+    return alumnus
+
+
+def changed_fields(current: Alumnus | AlumnusData, clean: AlumnusData) -> list[str]:
+    """The editable fields (and "support_contacts") in which `clean` differs from a record or its data."""
+    changed = [name for name in EDITABLE_FIELDS if getattr(current, name) != getattr(clean, name)]
+    if _contacts_differ(current.support_contacts, clean.support_contacts):
+        changed.append("support_contacts")
+    return changed
+
+
+def apply_changes(alumnus: Alumnus, clean: AlumnusData, actor: Actor) -> list[str]:
+    """Copy checked data onto a loaded record; returns the changed field names (none: record untouched)."""
+    changed = changed_fields(alumnus, clean)
+    if not changed:
+        return changed
+    if "support_contacts" in changed:
+        _replace_contacts(alumnus, clean.support_contacts)
+    for name in changed:
+        if name != "support_contacts":
+            setattr(alumnus, name, getattr(clean, name))
+    alumnus.updated_at = utcnow()
+    alumnus.updated_by_id = actor.staff_id
+    refresh_search_keys(alumnus)
+    return changed
+
+
+def set_status(
+    alumnus: Alumnus, new_status: AlumniStatus, reason: str | None, actor: Actor, on: date
+) -> list[str]:
+    """Move a loaded record to `new_status` with a history entry; opting out or back in is dated `on`.
+
+    Returns the changed field names. The caller checks that the status really changes.
+    """
+    old = alumnus.status
+    alumnus.status = new_status
+    changed = ["status"]
+    if new_status is AlumniStatus.OPTED_OUT:
+        alumnus.opted_out_on = on
+        changed.append("opted_out_on")
+    elif new_status is AlumniStatus.ACTIVE and old is AlumniStatus.OPTED_OUT:
+        alumnus.opted_in_on, alumnus.opted_out_on = on, None
+        changed += ["opted_in_on", "opted_out_on"]
+    alumnus.status_history.append(
+        AlumniStatusChange(old_status=old, new_status=new_status, changed_by_id=actor.staff_id,
+                           reason=(reason or "").strip()[:400] or None)
+    )
+    alumnus.updated_at = utcnow()
+    alumnus.updated_by_id = actor.staff_id
+    return changed
+
+
 def _load(session: Session, alumnus_id: int) -> Alumnus:
     alumnus = session.get(Alumnus, alumnus_id, options=[selectinload(Alumnus.support_contacts)])
     if alumnus is None:
@@ -83,7 +170,7 @@ class AlumniService:
         """Load a record for a person to read; the opening itself is audited."""
         with self.database.session() as session:
             alumnus = _load(session, alumnus_id)
-            data = _to_data(alumnus, _staff_names(session, alumnus.created_by_id, alumnus.updated_by_id))
+            data = to_data(alumnus, _staff_names(session, alumnus.created_by_id, alumnus.updated_by_id))
             audit.record(session, actor, AuditAction.VIEW, ENTITY, alumnus_id)
             session.commit()
             return data
@@ -136,22 +223,12 @@ class AlumniService:
             raise ValidationFailed(checked.errors)
         clean = checked.data
         with self.database.session() as session:
-            alumnus = Alumnus(**{name: getattr(clean, name) for name in EDITABLE_FIELDS})
-            alumnus.status = clean.status
-            alumnus.created_by_id = alumnus.updated_by_id = actor.staff_id
-            if clean.status is AlumniStatus.ACTIVE and alumnus.opted_in_on is None:
-                alumnus.opted_in_on = self._today()
-            _replace_contacts(alumnus, clean.support_contacts)
-            refresh_search_keys(alumnus)
-            alumnus.status_history.append(
-                AlumniStatusChange(old_status=None, new_status=clean.status, changed_by_id=actor.staff_id,
-                                   reason="Record created")
-            )
+            alumnus = new_alumnus(clean, actor, self._today())
             session.add(alumnus)
             self._flush_unique(session, clean.client_id)
             audit.record(session, actor, AuditAction.CREATE, ENTITY, alumnus.id, EDITABLE_FIELDS)
             session.commit()
-            return _to_data(alumnus, _staff_names(session, actor.staff_id))
+            return to_data(alumnus, _staff_names(session, actor.staff_id))
 
     def update(self, data: AlumnusData, actor: Actor) -> AlumnusData:
         """Save edits made on a copy loaded at `data.row_version`; refuse if someone saved since."""
@@ -165,25 +242,16 @@ class AlumniService:
             alumnus = _load(session, data.id)
             if alumnus.row_version != data.row_version:
                 raise ConcurrentEditError("This alumnus record")
-            changed = [name for name in EDITABLE_FIELDS if getattr(alumnus, name) != getattr(clean, name)]
-            if _contacts_differ(alumnus.support_contacts, clean.support_contacts):
-                changed.append("support_contacts")
-                _replace_contacts(alumnus, clean.support_contacts)
+            changed = apply_changes(alumnus, clean, actor)
             if not changed:
-                return _to_data(alumnus, _staff_names(session, alumnus.created_by_id, alumnus.updated_by_id))
-            for name in changed:
-                if name != "support_contacts":
-                    setattr(alumnus, name, getattr(clean, name))
-            alumnus.updated_at = utcnow()
-            alumnus.updated_by_id = actor.staff_id
-            refresh_search_keys(alumnus)
+                return to_data(alumnus, _staff_names(session, alumnus.created_by_id, alumnus.updated_by_id))
             try:
                 self._flush_unique(session, clean.client_id)
             except StaleDataError:
                 raise ConcurrentEditError("This alumnus record") from None
             audit.record(session, actor, AuditAction.UPDATE, ENTITY, alumnus.id, changed)
             session.commit()
-            return _to_data(alumnus, _staff_names(session, alumnus.created_by_id, alumnus.updated_by_id))
+            return to_data(alumnus, _staff_names(session, alumnus.created_by_id, alumnus.updated_by_id))
 
     def change_status(
         self, alumnus_id: int, row_version: int, new_status: AlumniStatus, reason: str | None, actor: Actor
@@ -194,29 +262,14 @@ class AlumniService:
                 raise ConcurrentEditError("This alumnus record")
             if alumnus.status == new_status:
                 raise AftercareError(f"The status is already {new_status.value.replace('_', ' ')}.")
-            old = alumnus.status
-            alumnus.status = new_status
-            changed = ["status"]
-            today = self._today()
-            if new_status is AlumniStatus.OPTED_OUT:
-                alumnus.opted_out_on = today
-                changed.append("opted_out_on")
-            elif new_status is AlumniStatus.ACTIVE and old is AlumniStatus.OPTED_OUT:
-                alumnus.opted_in_on, alumnus.opted_out_on = today, None
-                changed += ["opted_in_on", "opted_out_on"]
-            alumnus.status_history.append(
-                AlumniStatusChange(old_status=old, new_status=new_status, changed_by_id=actor.staff_id,
-                                   reason=(reason or "").strip()[:400] or None)
-            )
-            alumnus.updated_at = utcnow()
-            alumnus.updated_by_id = actor.staff_id
+            changed = set_status(alumnus, new_status, reason, actor, self._today())
             try:
                 session.flush()
             except StaleDataError:
                 raise ConcurrentEditError("This alumnus record") from None
             audit.record(session, actor, AuditAction.STATUS_CHANGE, ENTITY, alumnus.id, changed)
             session.commit()
-            return _to_data(alumnus, _staff_names(session, alumnus.created_by_id, alumnus.updated_by_id))
+            return to_data(alumnus, _staff_names(session, alumnus.created_by_id, alumnus.updated_by_id))
 
     def set_archived(self, alumnus_id: int, row_version: int, archived: bool, actor: Actor) -> AlumnusData:
         """Archive hides a record from the daily lists but keeps everything; restore brings it back."""
@@ -234,7 +287,7 @@ class AlumniService:
             action = AuditAction.ARCHIVE if archived else AuditAction.RESTORE
             audit.record(session, actor, action, ENTITY, alumnus.id, ["archived_at"])
             session.commit()
-            return _to_data(alumnus, _staff_names(session, alumnus.created_by_id, alumnus.updated_by_id))
+            return to_data(alumnus, _staff_names(session, alumnus.created_by_id, alumnus.updated_by_id))
 
     def delete(self, alumnus_id: int, row_version: int, actor: Actor) -> None:
         """Hard delete, for records entered by mistake. The UI asks for confirmation first."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -45,16 +45,38 @@ def record(
     changed_fields: Iterable[str] = (),
 ) -> None:
     """Add an event to `session`; it commits (or rolls back) with the change it describes."""
-    session.add(
-        AuditEvent(
-            staff_id=actor.staff_id,
-            actor=actor.label,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            changed_fields=sorted(changed_fields),
-        )
-    )
+    session.add(AuditEvent(**_event_values(actor, action, entity_type, entity_id, sorted(changed_fields))))
+
+
+def record_many(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    entity_type: str,
+    entity_ids: Iterable[int],
+    changed_fields: Iterable[str] = (),
+) -> None:
+    """`record` for many records at once (an import): one bulk INSERT, in the caller's transaction.
+
+    SQLite cannot batch ORM inserts that need their ids back, so one event per object would cost a
+    round trip each; the bulk statement keeps a 10,000-row import in seconds.
+    """
+    names = sorted(changed_fields)
+    rows = [_event_values(actor, action, entity_type, entity_id, names) for entity_id in entity_ids]
+    if rows:
+        session.execute(insert(AuditEvent), rows)
+
+
+def _event_values(actor: Actor, action: AuditAction, entity_type: str, entity_id: int | None,
+                  changed_fields: list[str]) -> dict:
+    return {
+        "staff_id": actor.staff_id,
+        "actor": actor.label,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "changed_fields": changed_fields,
+    }
 
 
 def events_for(database: Database, entity_type: str, entity_id: int) -> list[AuditRecord]:
