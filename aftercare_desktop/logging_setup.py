@@ -48,8 +48,8 @@ def route_qt_messages() -> None:
 
 
 def describe_bug(kind: type[BaseException], tb: TracebackType | None) -> str:
-    """Type and stack only; the message is left out because it may quote personal data."""
-    frames = "".join(traceback.format_tb(tb))
+    """Type and stack only: the message (and any source text) may quote personal data."""
+    frames = "".join(f"  {frame.filename}:{frame.lineno} in {frame.name}\n" for frame in traceback.extract_tb(tb))
     return f"Traceback (most recent call last):\n{frames}{kind.__module__}.{kind.__qualname__}"
 
 

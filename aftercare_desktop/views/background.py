@@ -8,7 +8,6 @@ widget that has been deleted is dropped. Failures default to a visible warning. 
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +16,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..errors import AftercareError
+from ..logging_setup import describe_bug
 
 log = logging.getLogger("aftercare.background")
 
@@ -66,7 +66,7 @@ class _Job(QRunnable):
             result = self._work()
         except BaseException as exc:  # noqa: BLE001 - every failure is handed to the GUI thread
             if not isinstance(exc, AftercareError):
-                log.error("background work failed:\n%s", "".join(traceback.format_exception(exc)))
+                log.error("background work failed\n%s", describe_bug(type(exc), exc.__traceback__))
             self._relay.failed.emit(exc)
         else:
             self._relay.succeeded.emit(result)
