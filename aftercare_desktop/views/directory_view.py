@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ..models.enums import AlumniStatus, Program
 from ..services.directory import UNASSIGNED, DirectoryQuery
 from ..services.records import StaffRecord
-from .directory_model import COL_CASEWORKER, COL_CLIENT_ID, COL_NAME, COL_PHONE, DirectoryModel
+from .directory_model import COL_CASEWORKER, COL_CLIENT_ID, COL_NAME, COL_PHONE, COL_PREFERRED, DirectoryModel
 from .widgets import DateField, EnumCombo, ErrorLabel
 
 ANY = "Any"
@@ -51,7 +51,7 @@ class DirectoryView(QWidget):
         self.discharged_to = DateField()
         for field, tip in ((self.discharged_from, "Discharged on or after"), (self.discharged_to, "Discharged on or before")):
             field.setToolTip(tip)
-            field.setMaximumWidth(120)
+            field.setMaximumWidth(100)
         self.show_archived = QCheckBox("Show archived")
         self.filter_error = ErrorLabel()
 
@@ -78,11 +78,16 @@ class DirectoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((COL_NAME, 220), (COL_CLIENT_ID, 100), (COL_PHONE, 130), (COL_CASEWORKER, 150)):
+        for column, width in ((COL_NAME, 220), (COL_PREFERRED, 130), (COL_CLIENT_ID, 100), (COL_PHONE, 130),
+                              (COL_CASEWORKER, 150)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._open_index)
         self.table.installEventFilter(self)
 
+        for combo in (self.status_filter, self.caseworker_filter, self.program_filter):
+            # Long names must not force a wide window on a small laptop screen.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(9)
         filters = QHBoxLayout()
         filters.addWidget(self.status_filter)
         filters.addWidget(self.caseworker_filter)
@@ -91,7 +96,6 @@ class DirectoryView(QWidget):
         filters.addWidget(self.discharged_from)
         filters.addWidget(QLabel("to"))
         filters.addWidget(self.discharged_to)
-        filters.addWidget(self.show_archived)
         filters.addStretch(1)
 
         top = QHBoxLayout()
@@ -100,6 +104,8 @@ class DirectoryView(QWidget):
 
         footer = QHBoxLayout()
         footer.addWidget(self.count_label)
+        footer.addSpacing(24)
+        footer.addWidget(self.show_archived)
         footer.addStretch(1)
         footer.addWidget(QLabel("Type to search · ↓ to the list · Enter opens"))
 

@@ -36,7 +36,7 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setIconSize(QSize(22, 22))
-        self.sidebar.setFixedWidth(170)
+        self.sidebar.setFixedWidth(150)
         self.sidebar.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._add_page("Alumni", "alumni", self.alumni_page)
         self.sidebar.currentRowChanged.connect(self._switch_page)
@@ -82,7 +82,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.switch_staff_action = self._action(file_menu, "Switch &staff member…", None, self._switch_staff)
         file_menu.addSeparator()
-        self.quit_action = self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        # Ctrl+Q everywhere: not every platform binds a standard Quit key.
+        self.quit_action = self._action(file_menu, "&Quit", QKeySequence("Ctrl+Q"), self.close)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -96,8 +97,6 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
-            if shortcut == QKeySequence.StandardKey.Quit and not action.shortcut():
-                action.setShortcut(QKeySequence("Ctrl+Q"))  # some platforms define no Quit key
         action.triggered.connect(slot)
         menu.addAction(action)
         return action

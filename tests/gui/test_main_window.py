@@ -1,0 +1,91 @@
+"""The frame around the pages: title, shortcuts, remembered geometry, and who is working."""
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from aftercare_desktop import app as app_module
+from aftercare_desktop import settings
+from aftercare_desktop.services import staff
+from aftercare_desktop.views.main_window import MainWindow
+from aftercare_desktop.views.staff_dialog import StaffDialog
+
+
+def make_window(qtbot, context):
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.alumni_page.model.loaded, timeout=5000):
+        window.start()
+    return window
+
+
+def close(window):
+    window.close()
+    window.alumni_page.model.wait_for_done()
+
+
+def test_demo_database_says_so_in_the_title(qtbot, context):
+    context.demo = True
+    window = make_window(qtbot, context)
+    assert "DEMO" in window.windowTitle()
+    close(window)
+
+
+def test_standard_shortcuts(qtbot, context):
+    window = make_window(qtbot, context)
+    assert window.find_action.shortcut().toString() == "Ctrl+F"
+    assert window.new_action.shortcut().toString() == "Ctrl+N"
+    assert window.save_action.shortcut().toString() == "Ctrl+S"
+    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
+    close(window)
+
+
+def test_ctrl_f_returns_to_the_search_field(qtbot, context):
+    window = make_window(qtbot, context)
+    page = window.alumni_page
+    with qtbot.waitSignal(page.profile.loaded, timeout=5000):
+        page.open_record(page.model.id_at(0))
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.currentWidget() is page.directory
+    assert page.directory.search.hasFocus()
+    close(window)
+
+
+def test_window_geometry_is_remembered(qtbot, context):
+    window = make_window(qtbot, context)
+    window.setGeometry(QRect(10, 20, 781, 541))  # fits the offscreen platform's 800x600 screen
+    close(window)
+    again = make_window(qtbot, context)
+    assert again.size().width() == 781 and again.size().height() == 541
+    close(again)
+
+
+def test_staff_dialog_adds_a_new_colleague(qtbot, context, monkeypatch):
+    def answer(dialog: StaffDialog):
+        qtbot.keyClicks(dialog.new_name, "  Ruth   Abara ")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        return StaffDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(StaffDialog, "exec", answer)
+    member = app_module.choose_acting_staff(context.database, None, force=True)
+    assert member.display_name == "Ruth Abara"
+    assert settings.get(settings.acting_staff_setting(context.database.description)) == member.id
+    # The next start does not ask again.
+    monkeypatch.setattr(StaffDialog, "exec", lambda dialog: pytest_fail("asked twice"))
+    assert app_module.choose_acting_staff(context.database, None) == member
+
+
+def test_staff_dialog_picks_an_existing_member(qtbot, context, monkeypatch):
+    staff.add_staff(context.database, "Zed Young")
+
+    def answer(dialog: StaffDialog):
+        dialog.list.setCurrentRow(dialog.list.count() - 1)
+        return StaffDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(StaffDialog, "exec", answer)
+    member = app_module.choose_acting_staff(context.database, None, force=True)
+    assert member.display_name == "Zed Young"
+
+
+def pytest_fail(message):
+    raise AssertionError(message)
