@@ -19,6 +19,7 @@ import logging
 import re
 import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -203,10 +204,10 @@ class Table:
     rows: list[SourceRow]
     source: str = ""
 
-    def samples(self, column: int, limit: int = 3) -> list[str]:
+    def samples(self, column: int, limit: int = 3, *, look_at: int = 1_000) -> list[str]:
         """The first few non-empty values of a column, as text (for the mapping page)."""
         found: list[str] = []
-        for row in self.rows:
+        for row in self.rows[:look_at]:  # a sparse column of a huge file must not stall the GUI
             if column < len(row.cells):
                 value = cell_text(row.cells[column])
                 if value:
@@ -601,7 +602,7 @@ class ImportPlan:
     today: date
     parsed: list[ParsedRow] = field(repr=False, default_factory=list)
 
-    @property
+    @functools.cached_property
     def preview(self) -> ImportReport:
         """The counts and rejections as they stand now; nothing has been saved."""
         return ImportReport(self.rows, dry_run=True)
@@ -765,22 +766,23 @@ class ImportReport:
     def rows_read(self) -> int:
         return len(self.rows)
 
-    def _count(self, outcome: Outcome) -> int:
-        return sum(1 for row in self.rows if row.outcome is outcome)
+    @functools.cached_property
+    def counts(self) -> Counter[Outcome]:
+        return Counter(row.outcome for row in self.rows)
 
     @property
     def created(self) -> int:
-        return self._count(Outcome.CREATE)
+        return self.counts[Outcome.CREATE]
 
     @property
     def updated(self) -> int:
-        return self._count(Outcome.UPDATE)
+        return self.counts[Outcome.UPDATE]
 
     @property
     def skipped(self) -> int:
-        return self._count(Outcome.SKIP)
+        return self.counts[Outcome.SKIP]
 
-    @property
+    @functools.cached_property
     def rejected(self) -> list[PlannedRow]:
         return [row for row in self.rows if row.outcome is Outcome.REJECT]
 

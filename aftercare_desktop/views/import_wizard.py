@@ -58,14 +58,11 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
-def describe_counts(report: ImportReport, *, done: bool) -> str:
-    """'120 rows: 100 new records, 5 updates, 10 skipped as duplicates, 5 rejected.' in the page's tense."""
-    created = _plural(report.created, "new record")
-    updated = _plural(report.updated, "update")
-    if done:
-        created, updated = f"{report.created:,} created", f"{report.updated:,} updated"
-    return (f"{_plural(report.rows_read, 'row')}: {created}, {updated}, "
-            f"{report.skipped:,} skipped as duplicates, {len(report.rejected):,} rejected.")
+def describe_preview(report: ImportReport) -> str:
+    """'120 rows: 100 new records, 5 updates, 10 skipped as duplicates, 5 rejected.' (before saving)."""
+    return (f"{_plural(report.rows_read, 'row')}: {_plural(report.created, 'new record')}, "
+            f"{_plural(report.updated, 'update')}, {report.skipped:,} skipped as duplicates, "
+            f"{len(report.rejected):,} rejected.")
 
 
 class _ProgressRelay(QObject):
@@ -75,6 +72,15 @@ class _ProgressRelay(QObject):
 
     def report(self, done: int, total: int) -> None:
         self.changed.emit(done, total)
+
+
+def _file_version(path: Path) -> tuple:
+    """Which file, as it is now: a file corrected after reading is read again."""
+    try:
+        info = path.stat()
+    except OSError:
+        return (path, None, None)
+    return (path, info.st_mtime_ns, info.st_size)
 
 
 # -- page 1: the file -----------------------------------------------------------------------------------
@@ -139,21 +145,21 @@ class FilePage(QWizardPage):
 
     def validatePage(self) -> bool:
         path = Path(self.path.text().strip()).expanduser()
-        loaded = self._wizard.table
-        if loaded is not None and self._wizard.table_path == path:
-            return True
+        version = _file_version(path)
+        if self._wizard.table is not None and self._wizard.table_version == version:
+            return True  # same file, unchanged since it was read
         self._set_busy(True)
         self.error.show_message(None)
         self.status.setText(f"Reading {path.name}…")
         self._wizard.runner.submit(self, lambda: importing.read_table(path),
-                                   lambda table: self._read(path, table), self._failed)
+                                   lambda table: self._read(path, version, table), self._failed)
         return False
 
-    def _read(self, path: Path, table: Table) -> None:
+    def _read(self, path: Path, version: tuple, table: Table) -> None:
         self._set_busy(False)
         self.status.setText(f"{path.name}: {_plural(len(table.headers), 'column')}, "
                             f"{_plural(len(table.rows), 'row')} of data.")
-        self._wizard.set_table(path, table)
+        self._wizard.set_table(version, table)
         self._wizard.next()
 
     def _failed(self, error: BaseException) -> None:
@@ -201,6 +207,9 @@ class MappingPage(QWizardPage):
         table = self._wizard.table
         if table is None or table is self._built_for:
             return  # coming back to the same file keeps the choices made
+        # A corrected copy of the same file keeps the choices too.
+        same_columns = self._built_for is not None and self._built_for.headers == table.headers
+        chosen = self.mapping() if same_columns else importing.guess_mapping(table.headers)
         self._built_for = table
         while self.grid.count():
             item = self.grid.takeAt(0)
@@ -213,7 +222,6 @@ class MappingPage(QWizardPage):
             label = QLabel(heading)
             label.setFont(bold)
             self.grid.addWidget(label, 0, column)
-        guessed = importing.guess_mapping(table.headers)
         for index, header in enumerate(table.headers):
             name = QLabel(header)
             samples = QLabel(" · ".join(table.samples(index)) or "(empty)")
@@ -223,7 +231,7 @@ class MappingPage(QWizardPage):
             combo.addItem(DONT_IMPORT, None)
             for spec in FIELDS:
                 combo.addItem(spec.label, spec.name)
-            combo.setCurrentIndex(max(combo.findData(guessed.get(index)), 0))
+            combo.setCurrentIndex(max(combo.findData(chosen.get(index)), 0))
             combo.setAccessibleName(f"Import column “{header}” as")
             name.setBuddy(combo)
             combo.currentIndexChanged.connect(self._changed)
@@ -461,7 +469,7 @@ class PreviewPage(QWizardPage):
         self._wizard.set_plan(plan)
         self.model.set_plan(plan)
         preview = plan.preview
-        text = describe_counts(preview, done=False)
+        text = describe_preview(preview)
         if not preview.created and not preview.updated:
             text += " There is nothing to import."
         self.counts.setText(text)
@@ -484,10 +492,6 @@ class PreviewPage(QWizardPage):
         self.skip.setEnabled(not busy)
         self.update.setEnabled(not busy)
         self.completeChanged.emit()
-
-    @property
-    def busy(self) -> bool:
-        return self._busy
 
     def isComplete(self) -> bool:
         plan = self._wizard.plan
@@ -580,12 +584,13 @@ class SummaryPage(QWizardPage):
         layout.addWidget(self.summary)
         layout.addWidget(self.rejected_label)
         layout.addWidget(self.rejected, 1)
+        layout.addStretch()  # keeps the message at the top when there is no list
 
     def initializePage(self) -> None:
         report, error = self._wizard.report, self._wizard.error
         if report is None:
             self.setTitle("The import stopped")
-            self.setSubTitle("")
+            self.setSubTitle("Nothing was saved: the alumni records are as they were before the import.")
             self.summary.setStyleSheet(f"color: {error_color(self)};")
             self.summary.setText(error or UNEXPECTED)
             lines: list[str] = []
@@ -593,7 +598,7 @@ class SummaryPage(QWizardPage):
             self.setTitle("Import finished")
             self.setSubTitle("The new and updated records are in the alumni directory.")
             self.summary.setStyleSheet("")
-            self.summary.setText(describe_counts(report, done=True))
+            self.summary.setText(report.summary() + ".")
             lines = list(importing.iter_rejections(report))
         self.rejected.setPlainText("\n".join(lines))
         self.rejected_label.setVisible(bool(lines))
@@ -622,7 +627,7 @@ class ImportWizard(QWizard):
         self.today = today
         self.runner = runner or TaskRunner(self)
         self.table: Table | None = None
-        self.table_path: Path | None = None
+        self.table_version: tuple | None = None
         self.plan: ImportPlan | None = None
         self.report: ImportReport | None = None
         self.error: str | None = None
@@ -644,8 +649,8 @@ class ImportWizard(QWizard):
             self.setPage(page_id, page)
         self.setStartId(PAGE_FILE)
 
-    def set_table(self, path: Path, table: Table) -> None:
-        self.table_path, self.table = path, table
+    def set_table(self, version: tuple, table: Table) -> None:
+        self.table_version, self.table = version, table
         self.plan = None
 
     def set_plan(self, plan: ImportPlan | None) -> None:
@@ -657,10 +662,6 @@ class ImportWizard(QWizard):
             log.info("import finished: %d records saved", report.saved)
             self.imported.emit(report.saved)
         self.next()
-
-    @property
-    def busy(self) -> bool:
-        return self.runner.busy
 
     def reject(self) -> None:
         if self.run_page.busy:

@@ -109,7 +109,7 @@ def test_all_pages_import_the_valid_rows(qtbot, wizard, context, csv_file, monke
     qtbot.waitUntil(lambda: wizard.currentId() == PAGE_SUMMARY, timeout=5000)
     summary = wizard.summary_page
     assert summary.title() == "Import finished"
-    assert summary.summary.text() == "4 rows: 2 created, 0 updated, 1 skipped as duplicates, 1 rejected."
+    assert summary.summary.text() == "4 rows read: 2 created, 0 updated, 1 skipped as duplicates, 1 rejected."
     assert summary.rejected.toPlainText() == "row 4: Date of birth 'abc' is not a date"
     assert client_ids(context) == {"AC-1", "AC-2", "AC-3", "AC-10", "AC-12"}
 
@@ -193,9 +193,22 @@ def test_nothing_to_import_keeps_import_disabled(qtbot, wizard, tmp_path):
     assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
 
 
-def test_describe_counts_tenses():
+def test_preview_wording():
     report = importing.ImportReport([importing.PlannedRow(2, importing.Outcome.UPDATE)])
-    assert import_wizard.describe_counts(report, done=False) == (
+    assert import_wizard.describe_preview(report) == (
         "1 row: 0 new records, 1 update, 0 skipped as duplicates, 0 rejected.")
-    assert import_wizard.describe_counts(report, done=True) == (
-        "1 row: 0 created, 1 updated, 0 skipped as duplicates, 0 rejected.")
+
+
+def test_a_corrected_file_is_read_again_and_keeps_the_column_choices(qtbot, wizard, csv_file):
+    to_preview(qtbot, wizard, csv_file)
+    assert wizard.plan.preview.rejected[0].row_number == 4
+    wizard.mapping_page.combos[6].setCurrentIndex(wizard.mapping_page.combos[6].findData("notes"))
+    wizard.back()
+    wizard.back()
+    fixed = [list(row) for row in ROWS]
+    fixed[3][3] = "1982-05-06"  # the bad date, corrected in the spreadsheet
+    with open(csv_file, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(fixed + [["AC-13", "Kim", "Park", "", "", "", ""]])
+    to_preview(qtbot, wizard, csv_file)
+    assert wizard.preview_page.counts.text() == "5 rows: 4 new records, 0 updates, 1 skipped as duplicates, 0 rejected."
+    assert wizard.mapping_page.mapping()[6] == "notes"
