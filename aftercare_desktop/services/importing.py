@@ -104,55 +104,53 @@ class ImportField:
     required: bool = False
 
 
-def _f(name: str, label: str, kind: Kind = Kind.TEXT, *headers: str, choices=None, required=False) -> ImportField:
+def _f(name: str, kind: Kind, *headers: str, label: str | None = None, choices=None, required=False) -> ImportField:
+    # The words of the app's own forms and the validator's messages, where they have them.
+    label = label or FIELD_LABELS[name]
     return ImportField(name, label, kind, (label, name, *headers), choices, required)
 
 
 # Order matters twice: it is the order of the wizard's drop-down, and a header that could mean two
 # fields goes to the first.
 FIELDS: tuple[ImportField, ...] = (
-    _f("client_id", "Client ID", Kind.TEXT, "Client #", "Client No", "Client Number", "MRN",
-       "Medical Record Number", "Record Number", "Patient ID", "Chart Number", required=True),
-    _f("first_name", "First name", Kind.TEXT, "FirstName", "First", "Given Name", "Forename", required=True),
-    _f("last_name", "Last name", Kind.TEXT, "LastName", "Last", "Surname", "Family Name", required=True),
-    _f("preferred_name", "Preferred name", Kind.TEXT, "Nickname", "Nick Name", "Goes By", "Preferred"),
-    _f("pronouns", "Pronouns", Kind.TEXT, "Pronoun"),
-    _f("date_of_birth", "Date of birth", Kind.DATE, "DOB", "D.O.B.", "Birthdate", "Birth Date", "Birthday"),
-    _f("phone_mobile", "Mobile phone", Kind.TEXT, "Phone", "Phone #", "Phone No", "Phone Number", "Mobile",
-       "Mobile #", "Mobile Number", "Cell", "Cell #", "Cell Phone", "Cellphone", "Cell Number", "Telephone"),
-    _f("phone_home", "Home phone", Kind.TEXT, "Home Phone #", "Home Phone Number", "Home #", "Landline",
-       "Home Number"),
-    _f("email", "Email", Kind.TEXT, "E-mail", "Email Address", "E-mail Address", "Mail"),
-    _f("address", "Address", Kind.TEXT, "Street Address", "Street", "Address 1", "Address Line 1",
-       "Home Address", "Mailing Address"),
-    _f("city", "City", Kind.TEXT, "Town", "City/Town"),
-    _f("postal_code", "Postal code", Kind.TEXT, "Zip", "Zip Code", "Zipcode", "Postcode", "Post Code"),
-    _f("preferred_contact_method", "Preferred contact method", Kind.CHOICE, "Contact Method",
-       "Contact Preference", "Preferred Contact", choices=ContactMethod),
-    _f("preferred_contact_times", "Preferred contact times", Kind.TEXT, "Contact Times", "Best Time to Call",
-       "Best Time to Reach", "Best Time"),
-    _f("languages", "Languages", Kind.LIST, "Language", "Preferred Language", "Spoken Languages"),
-    _f("program", "Program", Kind.CHOICE, "Level of Care", "LOC", "Treatment Program", choices=Program),
-    _f("admission_date", "Admission date", Kind.DATE, "Admit Date", "Date Admitted", "Admitted",
-       "Intake Date"),
-    _f("discharge_date", "Discharge date", Kind.DATE, "Date Discharged", "Discharged", "DC Date"),
-    _f("discharge_type", "Discharge type", Kind.CHOICE, "Discharge Reason", "Discharge Status",
-       "Type of Discharge", choices=DischargeType),
-    _f("substances", "Substances", Kind.LIST, "Substance", "Substances of Choice", "Drug of Choice",
-       "Drugs of Choice", "Primary Substance"),
-    _f("recovery_pathways", "Recovery pathways", Kind.PATHWAYS, "Recovery Pathway", "Pathway", "Pathways",
-       choices=RecoveryPathway),
-    _f("sobriety_start_date", "Sobriety start date", Kind.DATE, "Sobriety Date", "Sober Date", "Clean Date",
-       "Recovery Date"),
-    _f("caseworker_id", "Caseworker", Kind.STAFF, "Caseworker", "Case Worker", "Case Manager",
-       "Assigned Caseworker"),
-    _f("status", "Status", Kind.CHOICE, "Alumni Status", "Aftercare Status", choices=AlumniStatus),
-    _f("opted_in_on", "Opted in on", Kind.DATE, "Opted In", "Opt-in Date", "Opt In Date"),
-    _f("opted_out_on", "Opted out on", Kind.DATE, "Opted Out", "Opt-out Date", "Opt Out Date"),
-    _f("wants_mentor", "Wants a mentor", Kind.YES_NO, "Wants Mentor", "Mentor Requested"),
-    _f("consents_to_mentor_program", "Consents to mentor program", Kind.YES_NO, "Mentor Consent",
-       "Mentor Program Consent", "Consents to Mentor Program"),
-    _f("notes", "Notes", Kind.TEXT, "Note", "Comments", "Comment", "Remarks"),
+    _f("client_id", Kind.TEXT, "Client #", "Client No", "Client Number", "MRN", "Medical Record Number",
+       "Record Number", "Patient ID", "Chart Number", required=True),
+    _f("first_name", Kind.TEXT, "FirstName", "First", "Given Name", "Forename", required=True),
+    _f("last_name", Kind.TEXT, "LastName", "Last", "Surname", "Family Name", required=True),
+    _f("preferred_name", Kind.TEXT, "Nickname", "Nick Name", "Goes By", "Preferred"),
+    _f("pronouns", Kind.TEXT, "Pronoun"),
+    _f("date_of_birth", Kind.DATE, "DOB", "D.O.B.", "Birthdate", "Birth Date", "Birthday"),
+    _f("phone_mobile", Kind.TEXT, "Phone", "Phone #", "Phone No", "Phone Number", "Mobile", "Mobile #",
+       "Mobile Number", "Cell", "Cell #", "Cell Phone", "Cellphone", "Cell Number", "Telephone"),
+    _f("phone_home", Kind.TEXT, "Home Phone #", "Home Phone Number", "Home #", "Landline", "Home Number"),
+    _f("email", Kind.TEXT, "E-mail", "Email Address", "E-mail Address", "Mail"),
+    _f("address", Kind.TEXT, "Street Address", "Street", "Address 1", "Address Line 1", "Home Address",
+       "Mailing Address"),
+    _f("city", Kind.TEXT, "Town", "City/Town"),
+    _f("postal_code", Kind.TEXT, "Zip", "Zip Code", "Zipcode", "Postcode", "Post Code"),
+    _f("preferred_contact_method", Kind.CHOICE, "Contact Method", "Contact Preference", "Preferred Contact",
+       label="Preferred contact method", choices=ContactMethod),
+    _f("preferred_contact_times", Kind.TEXT, "Contact Times", "Best Time to Call", "Best Time to Reach",
+       "Best Time"),
+    _f("languages", Kind.LIST, "Language", "Preferred Language", "Spoken Languages", label="Languages"),
+    _f("program", Kind.CHOICE, "Level of Care", "LOC", "Treatment Program", label="Program", choices=Program),
+    _f("admission_date", Kind.DATE, "Admit Date", "Date Admitted", "Admitted", "Intake Date"),
+    _f("discharge_date", Kind.DATE, "Date Discharged", "Discharged", "DC Date"),
+    _f("discharge_type", Kind.CHOICE, "Discharge Reason", "Discharge Status", "Type of Discharge",
+       label="Discharge type", choices=DischargeType),
+    _f("substances", Kind.LIST, "Substance", "Substances of Choice", "Drug of Choice", "Drugs of Choice",
+       "Primary Substance", label="Substances"),
+    _f("recovery_pathways", Kind.PATHWAYS, "Recovery Pathway", "Pathway", "Pathways",
+       label="Recovery pathways", choices=RecoveryPathway),
+    _f("sobriety_start_date", Kind.DATE, "Sobriety Date", "Sober Date", "Clean Date", "Recovery Date"),
+    _f("caseworker_id", Kind.STAFF, "Case Worker", "Case Manager", "Assigned Caseworker", label="Caseworker"),
+    _f("status", Kind.CHOICE, "Alumni Status", "Aftercare Status", label="Status", choices=AlumniStatus),
+    _f("opted_in_on", Kind.DATE, "Opted In", "Opt-in Date", "Opt In Date"),
+    _f("opted_out_on", Kind.DATE, "Opted Out", "Opt-out Date", "Opt Out Date"),
+    _f("wants_mentor", Kind.YES_NO, "Wants Mentor", "Mentor Requested", label="Wants a mentor"),
+    _f("consents_to_mentor_program", Kind.YES_NO, "Mentor Consent", "Mentor Program Consent",
+       label="Consents to mentor program"),
+    _f("notes", Kind.TEXT, "Note", "Comments", "Comment", "Remarks", label="Notes"),
 )
 FIELDS_BY_NAME: dict[str, ImportField] = {f.name: f for f in FIELDS}
 REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
@@ -715,7 +713,7 @@ class _Decider:
 
 
 def _field_labels(names: Iterable[str]) -> str:
-    return ", ".join(FIELD_LABELS.get(n) or (FIELDS_BY_NAME[n].label if n in FIELDS_BY_NAME else n) for n in names)
+    return ", ".join(FIELDS_BY_NAME[n].label if n in FIELDS_BY_NAME else FIELD_LABELS.get(n, n) for n in names)
 
 
 def _staff_index(database: Database) -> dict[str, int]:

@@ -42,7 +42,7 @@ from ..db import Database
 from ..errors import AftercareError
 from ..services import importing
 from ..services.audit import Actor
-from ..services.importing import FIELDS, REQUIRED_FIELDS, ImportPlan, ImportReport, Outcome, Table
+from ..services.importing import FIELDS, ImportPlan, ImportReport, Outcome, Table
 from .background import TaskRunner, show_failure
 from .widgets import ErrorLabel, error_color, is_dark
 
