@@ -1,0 +1,56 @@
+"""Cold start: `aftercare-desktop --database <demo> --exit-after-startup`, which quits once the
+directory's first page is shown, timed from process start to exit (median of fresh processes).
+
+Baseline: a bare PySide6 program that creates QApplication and a QMainWindow, shows it and quits on
+a 0 ms timer. "Cold" means a fresh interpreter; the operating system's file cache stays warm (a
+first run of each, not counted, sees to that), so the figure measures the program, not the disk.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..core import Context, Goal, Result, median, ms, timed_run
+
+FIGURE = "cold-start"
+TITLE = "Cold start to first page (--exit-after-startup)"
+DEFAULT_REPEAT = 5
+GOAL = Goal(max_ratio=3.0)
+
+BARE_WINDOW = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1200, 760)
+window.show()
+QTimer.singleShot(0, app.quit)
+sys.exit(app.exec())
+"""
+
+
+def app_command(database: str) -> list[str]:
+    return [sys.executable, "-m", "aftercare_desktop", "--database", database, "--exit-after-startup"]
+
+
+def baseline_command() -> list[str]:
+    return [sys.executable, "-c", BARE_WINDOW]
+
+
+def measure(context: Context) -> Result:
+    runs = context.repeats(DEFAULT_REPEAT)
+    app, baseline = app_command(str(context.database)), baseline_command()
+    app_ms, baseline_ms = [], []
+    for counted in [False] + [True] * runs:
+        # Alternate the two so that a busy moment on the machine hits both alike.
+        app_seconds = timed_run(app, context.env, "aftercare-desktop --exit-after-startup")
+        baseline_seconds = timed_run(baseline, context.env, "bare QMainWindow")
+        if counted:
+            app_ms.append(ms(app_seconds))
+            baseline_ms.append(ms(baseline_seconds))
+    return Result.make(
+        FIGURE, TITLE, median(app_ms), "ms", "bare QMainWindow start", median(baseline_ms), GOAL,
+        runs=runs, statistic="median of fresh processes", app_ms=app_ms, baseline_ms=baseline_ms,
+    )
