@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, object_session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..db import Database
@@ -144,10 +144,13 @@ def set_status(
     elif new_status is AlumniStatus.ACTIVE and old is AlumniStatus.OPTED_OUT:
         alumnus.opted_in_on, alumnus.opted_out_on = on, None
         changed += ["opted_in_on", "opted_out_on"]
-    alumnus.status_history.append(
-        AlumniStatusChange(old_status=old, new_status=new_status, changed_by_id=actor.staff_id,
+    # Linked through the many-to-one side: appending to the unloaded collection would load it,
+    # autoflush the status first and raise the row version twice for one change.
+    object_session(alumnus).add(
+        AlumniStatusChange(alumnus=alumnus, old_status=old, new_status=new_status, changed_by_id=actor.staff_id,
                            reason=(reason or "").strip()[:400] or None)
     )
+
     alumnus.updated_at = utcnow()
     alumnus.updated_by_id = actor.staff_id
     return changed

@@ -196,7 +196,8 @@ def _unique_words(values: list[str] | None) -> list[str]:
     return list(seen.values())
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%m-%d-%Y")
+# Four-digit years only: "3/1/65" could be 1965 or 2065, and a wrong birth year is worse than a question.
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d", "%m-%d-%Y")
 
 
 def parse_date(raw: str | None) -> date | None:

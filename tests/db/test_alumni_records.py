@@ -93,6 +93,7 @@ def test_status_change_keeps_history(service, any_actor):
     record = service.create(new_alumnus(), any_actor)
     changed = service.change_status(record.id, record.row_version, AlumniStatus.OPTED_OUT, "asked", any_actor)
     assert changed.status is AlumniStatus.OPTED_OUT and changed.opted_out_on == FIXED_TODAY
+    assert changed.row_version == record.row_version + 1
     history = service.status_history(record.id)
     assert [(h.old_status, h.new_status, h.reason) for h in history] == [
         (None, AlumniStatus.ACTIVE, "Record created"),

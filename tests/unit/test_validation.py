@@ -89,6 +89,8 @@ def test_parse_date_accepts_iso_and_us_forms():
     assert parse_date("03/01/2024") == date(2024, 3, 1)
     assert parse_date("  ") is None
     with pytest.raises(ValueError, match="not a date"):
+        parse_date("3/1/65")  # 1965 or 2065? Ask rather than guess.
+    with pytest.raises(ValueError, match="not a date"):
         parse_date("31/31/2024")
 
 
