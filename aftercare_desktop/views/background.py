@@ -67,9 +67,17 @@ class _Job(QRunnable):
         except BaseException as exc:  # noqa: BLE001 - every failure is handed to the GUI thread
             if not isinstance(exc, AftercareError):
                 log.error("background work failed\n%s", describe_bug(type(exc), exc.__traceback__))
-            self._relay.failed.emit(exc)
+            self._deliver("failed", exc)
         else:
-            self._relay.succeeded.emit(result)
+            self._deliver("succeeded", result)
+
+    def _deliver(self, outcome: str, value: Any) -> None:
+        try:
+            if shiboken6.isValid(self._relay):
+                getattr(self._relay, outcome).emit(value)
+        except RuntimeError:
+            # The runner (and the window that owned the work) closed meanwhile: nobody to tell.
+            log.info("background result dropped: its window has closed")
 
 
 class TaskRunner(QObject):
