@@ -14,7 +14,9 @@ class Alumnus(Base):
 
     __tablename__ = "alumni"
     __table_args__ = (
-        Index("ix_alumni_sort_name", "sort_name", "id"),
+        # The directory's list: name order, with what its search and archive filters read, so a
+        # search walks this index alone and never the table (migration 0002).
+        Index("ix_alumni_directory", "sort_name", "id", "archived_at", "phone_digits", "search_text"),
         Index("ix_alumni_status_sort_name", "status", "sort_name"),
         Index("ix_alumni_caseworker_sort_name", "caseworker_id", "sort_name"),
         Index("ix_alumni_name_dob", "sort_name", "date_of_birth"),
