@@ -126,3 +126,140 @@ def enum_column(enum_cls: type[StrEnum]) -> SAEnum:
         validate_strings=True,
         create_constraint=False,
     )
+
+
+# -- the caseworker's day (aftercare plans, check-ins, meetings, recovery, assessments) -------------
+
+
+class PlanStatus(StrEnum):
+    ACTIVE = "active"
+    SUPERSEDED = "superseded"
+
+
+class CheckinCadence(StrEnum):
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+
+
+CADENCE_DAYS = {CheckinCadence.WEEKLY: 7, CheckinCadence.BIWEEKLY: 14, CheckinCadence.MONTHLY: 30}
+
+
+class LifeArea(StrEnum):
+    RECOVERY = "recovery"
+    HEALTH = "health"
+    HOUSING = "housing"
+    WORK_EDUCATION = "work_education"
+    FAMILY = "family"
+    LEGAL = "legal"
+
+
+class GoalStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class MeetingKind(StrEnum):
+    AA = "aa"
+    NA = "na"
+    SMART = "smart_recovery"
+    REFUGE = "refuge_recovery"
+    CELEBRATE = "celebrate_recovery"
+    ALUMNI_GROUP = "alumni_group"
+    OTHER = "other"
+
+
+class RosterRole(StrEnum):
+    MENTOR = "mentor"
+    SPONSOR = "sponsor"
+    FAMILY = "family"
+    CASEWORKER = "caseworker"
+    CRISIS_LINE = "crisis_line"
+    OTHER = "other"
+
+
+class CheckinMethod(StrEnum):
+    CALL = "call"
+    TEXT = "text"
+    VIDEO = "video"
+    IN_PERSON = "in_person"
+    GROUP = "group"
+
+
+class CheckinOutcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    LEFT_MESSAGE = "left_message"
+
+
+class RecurrenceKind(StrEnum):
+    LAPSE = "lapse"
+    RELAPSE = "relapse"
+
+
+class SobrietyChangeKind(StrEnum):
+    RECURRENCE = "recurrence"
+    CORRECTION = "correction"
+
+
+class WarningLevel(StrEnum):
+    NONE = "none"
+    WATCH = "watch"
+    HIGH = "high"
+
+
+# The standard list offered on every check-in, beside the alumnus's own signs from the plan.
+STANDARD_WARNING_SIGNS: tuple[str, ...] = (
+    "Missed meetings",
+    "Isolation or withdrawal",
+    "Irritability",
+    "Sleep problems",
+    "Romanticising use",
+    "Contact with using peers",
+    "Skipping medication",
+    "Stopped talking to mentor",
+)
+
+LABELS.update({
+    CheckinCadence.WEEKLY: "Weekly",
+    CheckinCadence.BIWEEKLY: "Every two weeks",
+    CheckinCadence.MONTHLY: "Monthly",
+    LifeArea.RECOVERY: "Recovery",
+    LifeArea.HEALTH: "Health",
+    LifeArea.HOUSING: "Housing",
+    LifeArea.WORK_EDUCATION: "Work / education",
+    LifeArea.FAMILY: "Family",
+    LifeArea.LEGAL: "Legal",
+    GoalStatus.NOT_STARTED: "Not started",
+    GoalStatus.IN_PROGRESS: "In progress",
+    GoalStatus.ACHIEVED: "Achieved",
+    GoalStatus.DROPPED: "Dropped",
+    MeetingKind.AA: "AA",
+    MeetingKind.NA: "NA",
+    MeetingKind.SMART: "SMART Recovery",
+    MeetingKind.REFUGE: "Refuge Recovery",
+    MeetingKind.CELEBRATE: "Celebrate Recovery",
+    MeetingKind.ALUMNI_GROUP: "Alumni group",
+    MeetingKind.OTHER: "Other",
+    RosterRole.MENTOR: "Mentor",
+    RosterRole.SPONSOR: "Sponsor",
+    RosterRole.FAMILY: "Family",
+    RosterRole.CASEWORKER: "Caseworker",
+    RosterRole.CRISIS_LINE: "Crisis line",
+    RosterRole.OTHER: "Other",
+    CheckinMethod.CALL: "Call",
+    CheckinMethod.TEXT: "Text",
+    CheckinMethod.VIDEO: "Video",
+    CheckinMethod.IN_PERSON: "In person",
+    CheckinMethod.GROUP: "Group",
+    CheckinOutcome.REACHED: "Reached",
+    CheckinOutcome.NO_ANSWER: "No answer",
+    CheckinOutcome.LEFT_MESSAGE: "Left message",
+    RecurrenceKind.LAPSE: "Lapse",
+    RecurrenceKind.RELAPSE: "Relapse",
+    WarningLevel.NONE: "None",
+    WarningLevel.WATCH: "Watch",
+    WarningLevel.HIGH: "High",
+})
