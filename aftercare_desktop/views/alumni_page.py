@@ -59,7 +59,7 @@ class AlumniPage(QStackedWidget):
 
     def save(self) -> None:
         if self.currentWidget() is self.profile:
-            self.profile.save()
+            self.profile.save_current()
 
     def find(self) -> None:
         if self.currentWidget() is self.profile:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -168,9 +169,11 @@ class ProfileView(QWidget):
         titles.addWidget(self.heading)
         titles.addWidget(self.subheading)
         header.addLayout(titles, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.message, 1)
         for button in (self.status_button, self.archive_button, self.delete_button, self.cancel_button,
                        self.save_button):
-            header.addWidget(button)
+            actions.addWidget(button)
 
         identity, form = self._group("Identity")
         self._row(form, "client_id", self._line("client_id", "e.g. AC-004217"), "Client ID / MRN")
@@ -316,11 +319,53 @@ class ProfileView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
 
+        record_tab = QWidget()
+        record_layout = QVBoxLayout(record_tab)
+        record_layout.setContentsMargins(0, 6, 0, 0)
+        record_layout.addLayout(actions)
+        record_layout.addWidget(scroll, 1)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("profileTabs")
+        self.tabs.addTab(record_tab, "&Record")
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self._panels: list[QWidget] = []
+        self._panels_shown: set[int] = set()
+
         layout = QVBoxLayout(self)
         layout.addLayout(header)
-        layout.addWidget(self.message)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.tabs, 1)
         self._set_enabled(False)
+
+    # -- panels of the profile (plan, check-ins, assessments) ------------------------------------
+    def add_panel(self, title: str, panel: QWidget) -> None:
+        """A tab showing more of the alumnus. The panel has `show_alumnus(record: AlumnusData)` and may
+        have `maybe_leave() -> bool` (its own unsaved-edits guard) and `save()`."""
+        self._panels.append(panel)
+        self.tabs.addTab(panel, title)
+
+    def _tab_shown(self, index: int) -> None:
+        # Panels load when first looked at, so opening a record stays fast.
+        panel = self.tabs.widget(index)
+        if panel in self._panels and self._original is not None and self._original.id is not None:
+            if index not in self._panels_shown:
+                self._panels_shown.add(index)
+                panel.show_alumnus(self._original)
+
+    def _reset_panels(self) -> None:
+        self._panels_shown.clear()
+        is_saved = self._original is not None and self._original.id is not None
+        for panel in self._panels:
+            self.tabs.setTabEnabled(self.tabs.indexOf(panel), is_saved)
+        self._tab_shown(self.tabs.currentIndex())
+
+    def save_current(self) -> None:
+        """Ctrl+S: save what the visible tab edits."""
+        panel = self.tabs.currentWidget()
+        if panel in self._panels:
+            if hasattr(panel, "save"):
+                panel.save()
+        else:
+            self.save()
 
     # -- loading -----------------------------------------------------------------------------------
     def set_staff(self, staff: list[StaffRecord]) -> None:
@@ -365,7 +410,10 @@ class ProfileView(QWidget):
             raise error
 
     def _show_record(self, record: AlumnusData, history: list[StatusChangeRecord]) -> None:
+        previous_id = self._original.id if self._original else None
         self._original = record
+        if record.id is None or record.id != previous_id:
+            self.tabs.setCurrentIndex(0)
         self._fill(record)
         self._show_history(history)
         self._show_problems([])
@@ -374,6 +422,7 @@ class ProfileView(QWidget):
         self._set_enabled(True)
         self._update_header()
         self._update_dirty()
+        self._reset_panels()
         self.loaded.emit()
 
     def _fill(self, record: AlumnusData) -> None:
@@ -679,6 +728,10 @@ class ProfileView(QWidget):
         """Guard against losing edits: ask to save, discard or stay. True when it is safe to go on."""
         if self._busy:
             return False
+        for panel in self._panels:
+            if hasattr(panel, "maybe_leave") and not panel.maybe_leave():
+                self.tabs.setCurrentWidget(panel)
+                return False
         if not self.is_dirty():
             return True
         answer = dialogs.ask_unsaved_changes(self, self.display_name)
