@@ -227,26 +227,40 @@ def _answers_by_number(definition: InstrumentDefinition, answers) -> dict[int, A
 # -- months, for the cadence ---------------------------------------------------------------------------
 
 
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS_IN_MONTH[month - 1]
+
+
+# Both month functions run for every alumnus and instrument when the Today page asks who is due,
+# so they avoid exceptions and calendar tables.
 def add_months(day: date, months: int) -> date:
     """The same day `months` later; the 31st becomes the last day of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     month += 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    dom = day.day
+    if dom > 28:
+        dom = min(dom, _days_in_month(year, month))
+    return date(year, month, dom)
 
 
 def whole_months_between(start: date, end: date) -> int:
-    """Completed calendar months from `start` to `end` (negative when `end` is earlier)."""
+    """Completed calendar months from `start` to `end` (negative when `end` is earlier).
+
+    Consistent with `add_months`: the result is the largest m with add_months(start, m) <= end
+    (for an earlier `end`, the smallest m with add_months(start, m) >= end).
+    """
     months = (end.year - start.year) * 12 + end.month - start.month
-    if months > 0 and add_months(start, months) > end:
-        months -= 1
-    elif months < 0 and add_months(start, months) < end:
-        months += 1
+    if months:
+        landed = min(start.day, _days_in_month(end.year, end.month))  # add_months(start, months).day
+        if months > 0 and landed > end.day:
+            months -= 1
+        elif months < 0 and landed < end.day:
+            months += 1
     return months
 
 
