@@ -11,7 +11,9 @@ from collections import OrderedDict
 from dataclasses import replace
 from functools import cache
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QThreadPool, QTimer, Signal,
+)
 from PySide6.QtGui import QFont
 
 from ..models.enums import label
@@ -30,12 +32,25 @@ CACHE_LIMIT = 5_000
 
 _PROGRAM_SHORT = {"php": "PHP", "iop": "IOP"}
 
+# data() runs for every role of every visible cell on each paint (about 1,500 calls for one screen),
+# so it compares plain ints and returns texts made once per row.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ID = int(IdRole)
+_ROW_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FONT, _ID})
+
 
 @cache
 def _archived_font() -> QFont:
     font = QFont()
     font.setItalic(True)
     return font
+
+
+def _texts(row: DirectoryRow) -> tuple[tuple[str, ...], bool]:
+    """What the table shows of a row, one text per column, and whether it is archived."""
+    return tuple(_display(row, column) for column in range(len(HEADERS))), row.archived
 
 
 def _display(row: DirectoryRow, column: int) -> str:
@@ -76,7 +91,17 @@ class DirectoryModel(QAbstractTableModel):
         self._runner = runner
         self._query = DirectoryQuery()
         self._ids: list[int] = []
-        self._rows: OrderedDict[int, DirectoryRow] = OrderedDict()
+        # id -> (texts, archived), oldest first; at most CACHE_LIMIT rows.
+        self._rows: OrderedDict[int, tuple[tuple[str, ...], bool]] = OrderedDict()
+        # The full id list is asked for once the first page has been painted: reading 100,000 ids
+        # on the worker takes the interpreter lock thousands of times, and each wait for it would
+        # slow the paint (whose every cell calls into Python). A zero timer fires after the posted
+        # events, the repaint among them, have been delivered.
+        self._all_ids_timer = QTimer(self)
+        self._all_ids_timer.setSingleShot(True)
+        self._all_ids_timer.setInterval(0)
+        self._all_ids_timer.timeout.connect(self._fetch_all_ids)
+        self._all_ids_for: tuple[int, DirectoryQuery] | None = None
         self._generation = 0
         self._total: int | None = None
         self._in_flight = False
@@ -127,11 +152,20 @@ class DirectoryModel(QAbstractTableModel):
         self._ids = [row.id for row in rows]
         self._rows.clear()
         for row in rows:
-            self._rows[row.id] = row
+            self._rows[row.id] = _texts(row)
         self.endResetModel()
         self.first_page_ready.emit()
         if len(rows) < PAGE_SIZE:
             self._all_ids_done(generation, self._ids)
+            return
+        self._all_ids_for = (generation, query)
+        self._all_ids_timer.start()
+
+    def _fetch_all_ids(self) -> None:
+        if self._all_ids_for is None:
+            return
+        (generation, query), self._all_ids_for = self._all_ids_for, None
+        if self._run_pending_instead(generation):
             return
         service = self._service
         self._runner.submit(
@@ -185,18 +219,16 @@ class DirectoryModel(QAbstractTableModel):
         except ValueError:
             return None
 
-    def _row(self, position: int) -> DirectoryRow | None:
-        alumnus_id = self._ids[position]
-        row = self._rows.get(alumnus_id)
-        if row is not None:
-            return row
+    def _fetch_page(self, position: int) -> tuple[tuple[str, ...], bool] | None:
+        """Texts for the row at `position`, fetching its page of PAGE_SIZE rows (on the GUI thread:
+        one indexed query of about a millisecond, and only for rows scrolled into view)."""
         start = position - position % PAGE_SIZE
         page = self._service.rows(self._ids[start : start + PAGE_SIZE])
-        while len(self._rows) + len(page) > CACHE_LIMIT:
+        while self._rows and len(self._rows) + len(page) > CACHE_LIMIT:
             self._rows.popitem(last=False)
         for fetched in page:
-            self._rows[fetched.id] = fetched
-        return self._rows.get(alumnus_id)
+            self._rows[fetched.id] = _texts(fetched)
+        return self._rows.get(self._ids[position])
 
     # -- Qt model API ----------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -206,18 +238,20 @@ class DirectoryModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+        if role not in _ROW_ROLES:
             return None
-        if role == IdRole:
-            return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole):
+        position = index.row()  # -1 for an invalid index
+        if not 0 <= position < len(self._ids):
             return None
-        row = self._row(index.row())
-        if row is None:  # deleted since the list was made
-            return "(deleted)" if role == Qt.ItemDataRole.DisplayRole and index.column() == COL_NAME else None
-        if role == Qt.ItemDataRole.FontRole:
-            return _archived_font() if row.archived else None
-        return _display(row, index.column())
+        if role == _ID:
+            return self._ids[position]
+        shown = self._rows.get(self._ids[position]) or self._fetch_page(position)
+        if shown is None:  # deleted since the list was made
+            return "(deleted)" if role == _DISPLAY and index.column() == COL_NAME else None
+        texts, archived = shown
+        if role == _FONT:
+            return _archived_font() if archived else None
+        return texts[index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
@@ -230,10 +264,15 @@ class DirectoryModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         if self._query.sort is SORT_KEYS[column] and self._query.descending == descending:
             return
-        self.set_query(replace(self._query, sort=SORT_KEYS[column], descending=descending))
+        query = replace(self._query, sort=SORT_KEYS[column], descending=descending)
+        if self._generation == 0:
+            # Nothing asked for yet: a view being set up sorts (turning sorting on sorts by its
+            # header's default, descending) before the first refresh(). Keep the order for that
+            # refresh instead of running a query per step.
+            self._query = query
+            return
+        self.set_query(query)
 
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    # flags() stays QAbstractTableModel's (enabled, selectable, no children): a Python override would
+    # be called for every visible cell on every paint.
 
