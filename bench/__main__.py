@@ -104,10 +104,13 @@ def _format(value: float, unit: str) -> str:
 
 def _notes(result: Result) -> str:
     details = result.details
-    if "p50_ms" in details:
-        samples = details.get("queries") or details.get("saves")
-        return f"p50 {details['p50_ms']:.1f} ms (baseline {details['baseline_p50_ms']:.1f}), n={samples}"
-    return f"median of {details['runs']}" if "runs" in details else ""
+    if "p50_ms" not in details:
+        return f"median of {details['runs']}" if "runs" in details else ""
+    samples = details.get("queries") or details.get("saves")
+    notes = f"p50 {details['p50_ms']:.1f} ms (baseline {details['baseline_p50_ms']:.1f}), n={samples}"
+    if "painted_p95_ms" in details:
+        notes += f"; with the rows painted p50 {details['painted_p50_ms']:.1f} / p95 {details['painted_p95_ms']:.1f} ms"
+    return notes
 
 
 def _table(results: list[Result], alumni: int) -> str:

@@ -76,12 +76,24 @@ class _PaintCounter(QObject):
 
 
 def paint_pending(widget: QWidget) -> int:
-    """Let the event loop deliver what is pending (the repaint a model change asked for), as the app's
-    own loop would; paint `widget` directly only if that did not. Returns the paints counted."""
+    """Let the event loop deliver everything pending, as the app's own loop would (use for a window
+    just shown: its first paint waits for the platform's expose event); paint `widget` directly
+    only if that did not. Returns the paints counted."""
+    return _painting(widget, QApplication.processEvents)
+
+
+def paint_posted(widget: QWidget) -> int:
+    """Deliver the posted events, among them the repaint a model change asked for, and stop there:
+    the clock stops when the rows are painted, not after the timers the event loop runs next (the
+    directory starts loading its full id list from one). Paints `widget` directly if nothing did."""
+    return _painting(widget, QApplication.sendPostedEvents)
+
+
+def _painting(widget: QWidget, deliver) -> int:
     counter = _PaintCounter()
     widget.installEventFilter(counter)
     try:
-        QApplication.processEvents()
+        deliver()
         if not counter.paints:
             widget.repaint()
     finally:

@@ -54,7 +54,7 @@ def app_role(database: str) -> dict:
     from aftercare_desktop.views.directory_model import DirectoryModel
     from aftercare_desktop.views.directory_view import DirectoryView
 
-    from ..qt import SignalWaiter, application, paint_pending
+    from ..qt import SignalWaiter, application, paint_posted
 
     application()
     db = Database.open(resolve_url(database))
@@ -68,7 +68,7 @@ def app_role(database: str) -> dict:
     first_page = SignalWaiter(model.first_page_ready, model.failed)
     model.refresh()
     first_page.wait(what="the first page")
-    paints = paint_pending(view.table.viewport())
+    paints = paint_posted(view.table.viewport())
     elapsed = time.perf_counter() - start
 
     shown = model.rowCount()
