@@ -211,6 +211,8 @@ def test_facts_for_the_early_warning_engine(plans, any_db, any_actor):
     many = [monthly] + list(range(100_000, 102_000))  # past the id-list limit: filtered after reading
     assert set(plans.active_plan_facts(many)) == {monthly}
     assert plans.expected_meetings_per_week(with_plan) == 4 and plans.cadence_days(monthly) == 30
+    lean = plans.active_plan_facts(with_warning_signs=False)
+    assert lean[with_plan] == replace(facts[with_plan], warning_signs=())
 
 
 # -- templates --------------------------------------------------------------------------------------
