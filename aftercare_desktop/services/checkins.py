@@ -121,10 +121,12 @@ class WarningSignChoice:
 
 @dataclass(frozen=True)
 class Trend:
-    """Mood and craving per day (the day's mean when there were several check-ins), oldest first."""
+    """Mood and craving per day (the day's mean when there were several check-ins), oldest first;
+    or, when `weekly`, one mean per Monday-to-Sunday week, dated by the week's last check-in."""
 
     mood: tuple[tuple[date, float], ...]
     craving: tuple[tuple[date, float], ...]
+    weekly: bool = False
 
 
 @dataclass(frozen=True)
@@ -345,8 +347,12 @@ class CheckInService:
         with self.database.session() as session:
             return [_record(row) for row in session.execute(query)]
 
-    def trend(self, alumnus_id: int, days: int = 180) -> Trend:
-        """Mood and craving of reached check-ins over the last `days` days, one point per day."""
+    def trend(self, alumnus_id: int, days: int = 180, *, max_points: int | None = None) -> Trend:
+        """Mood and craving of reached check-ins over the last `days` days, one point per day.
+
+        With `max_points`, a series that would have more daily points becomes weekly means, so a
+        chart of half a year stays readable (and quick to draw).
+        """
         today = self._today()
         since = datetime.combine(today - timedelta(days=days), time.min).astimezone()
         query = (
@@ -355,22 +361,28 @@ class CheckInService:
                    CheckIn.outcome == CheckinOutcome.REACHED)
             .order_by(CheckIn.occurred_at)
         )
-        moods: dict[date, list[int]] = defaultdict(list)
-        cravings: dict[date, list[int]] = defaultdict(list)
+        readings: list[tuple[date, int | None, int | None]] = []
         with self.database.session() as session:
             for occurred_at, mood, craving in session.execute(query):
                 day = local_date(occurred_at)
-                if day > today:
+                if day <= today:
+                    readings.append((day, mood, craving))
+        weekly = max_points is not None and len({day for day, _, _ in readings}) > max_points
+
+        def series(position: int) -> tuple[tuple[date, float], ...]:
+            groups: dict[date, list[int]] = defaultdict(list)
+            last_day: dict[date, date] = {}
+            for reading in readings:
+                value = reading[position]
+                if value is None:
                     continue
-                if mood is not None:
-                    moods[day].append(mood)
-                if craving is not None:
-                    cravings[day].append(craving)
+                day = reading[0]
+                key = day - timedelta(days=day.weekday()) if weekly else day
+                groups[key].append(value)
+                last_day[key] = max(last_day.get(key, day), day)
+            return tuple((last_day[key], sum(v) / len(v)) for key, v in sorted(groups.items()))
 
-        def series(values: dict[date, list[int]]) -> tuple[tuple[date, float], ...]:
-            return tuple((day, sum(v) / len(v)) for day, v in sorted(values.items()))
-
-        return Trend(series(moods), series(cravings))
+        return Trend(series(1), series(2), weekly)
 
     def complete_follow_up(self, check_in_id: int, actor: Actor) -> CheckInRecord:
         """Mark a check-in's follow-up as done (now). Doing it twice changes nothing."""

@@ -139,6 +139,19 @@ def test_trend_has_one_point_a_day_for_reached_check_ins(service, alumni, any_ac
     assert trend.craving == ((day3, 6.5), (day1, 1.0))
 
 
+def test_trend_becomes_weekly_beyond_max_points(service, alumni, any_actor):
+    alumnus = add_alumnus(alumni, any_actor)
+    # 2026-06-15 is a Monday: days 1–7 ago are the week before, 0 is this week.
+    for days_ago, mood in [(0, 5), (1, 4), (2, 2), (8, 1)]:
+        service.log(alumnus, call(any_actor, at(days_ago), mood=mood, craving=10 - mood), any_actor)
+    assert len(service.trend(alumnus, max_points=4).mood) == 4
+    weekly = service.trend(alumnus, max_points=3)
+    assert weekly.weekly
+    assert weekly.mood == ((FIXED_TODAY - timedelta(days=8), 1.0), (FIXED_TODAY - timedelta(days=1), 3.0),
+                           (FIXED_TODAY, 5.0))
+    assert weekly.craving[1] == (FIXED_TODAY - timedelta(days=1), 7.0)
+
+
 def test_trend_window_boundary(service, alumni, any_actor):
     alumnus = add_alumnus(alumni, any_actor)
     service.log(alumnus, call(any_actor, datetime.combine(FIXED_TODAY - timedelta(days=30), time(0, 0)).astimezone()),
