@@ -221,7 +221,9 @@ class SobrietySummary:
     days_sober: int | None
     progress: MilestoneProgress | None
     celebrated: tuple[CelebrationRecord, ...]  # for the current start date, newest first
-    to_celebrate: tuple[Milestone, ...]  # reached or within the early window, not celebrated; newest first
+    # Not yet celebrated: the next milestone when it is close enough to celebrate early, and the latest
+    # one reached; newest first.
+    to_celebrate: tuple[Milestone, ...]
     last_recurrence: RecurrenceRecord | None
 
 
@@ -256,11 +258,14 @@ class SobrietyService:
         progress = milestones(start, today) if start is not None else None
         to_celebrate: tuple[Milestone, ...] = ()
         if progress is not None:
+            # The coming one when it is close, and the latest one reached: older ones are moot by now.
             done = {c.milestone for c in celebrated}
-            candidates = list(progress.reached)
+            candidates = []
             if (progress.next.on - today).days <= CELEBRATE_EARLY_DAYS:
                 candidates.append(progress.next)
-            to_celebrate = tuple(m for m in reversed(candidates) if m.key not in done)
+            if progress.latest is not None:
+                candidates.append(progress.latest)
+            to_celebrate = tuple(m for m in candidates if m.key not in done)
         return SobrietySummary(
             alumnus_id, display_name(row.first_name, row.last_name, row.preferred_name), row.row_version, start,
             days_sober(start, today), progress, celebrated, to_celebrate, last[0] if last else None,

@@ -189,11 +189,18 @@ def test_summary_shows_count_next_milestone_and_what_to_celebrate(service, alumn
     summary = service.summary(alumnus)
     assert summary.days_sober == 177 and summary.name == "José Núñez" and summary.row_version == 1
     assert summary.progress.next.key == "6m" and summary.progress.next.on == date(2026, 6, 20)
-    # The next one (in 5 days) may be celebrated early; reached ones newest first.
-    assert [m.key for m in summary.to_celebrate] == ["6m", "90d", "60d", "30d"]
+    # The next one (in 5 days) may be celebrated early, and the latest reached; older ones are moot.
+    assert [m.key for m in summary.to_celebrate] == ["6m", "90d"]
     service.celebrate(alumnus, "90d", date(2026, 3, 25), "Coin at alumni group", any_actor)
-    assert [m.key for m in service.summary(alumnus).to_celebrate] == ["6m", "60d", "30d"]
+    assert [m.key for m in service.summary(alumnus).to_celebrate] == ["6m"]
     assert [c.label for c in service.summary(alumnus).celebrated] == ["90 days"]
+
+
+def test_to_celebrate_boundary_of_the_early_window(service, alumni, any_actor):
+    fifteen_days_before = add_alumnus(alumni, any_actor, "AC-1", start=FIXED_TODAY + timedelta(days=15 - 30))
+    fourteen_days_before = add_alumnus(alumni, any_actor, "AC-2", start=FIXED_TODAY + timedelta(days=14 - 30))
+    assert service.summary(fifteen_days_before).to_celebrate == ()
+    assert [m.key for m in service.summary(fourteen_days_before).to_celebrate] == ["30d"]
 
 
 def test_celebrate_rules(service, alumni, any_db, any_actor):
