@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -51,6 +51,7 @@ CELEBRATE_EARLY_DAYS = 14
 UPCOMING_DAYS = 14
 LIMITS = {"substance": 80, "response_plan": 4000, "reason": 400, "how": 300}
 ID_CHUNK = 1_000
+MAX_DATE_PARAMETERS = 5_000
 
 
 # -- arithmetic ---------------------------------------------------------------------------------------
@@ -134,17 +135,32 @@ def _kinds() -> Iterator[tuple[str, int, int]]:
         yield f"{years}y", 12 * years, 0
 
 
-def _start_ranges(first: date, last: date) -> Iterator[tuple[date, date]]:
-    """Start dates whose milestones may fall in [first, last] (a superset; checked exactly afterwards).
-
-    Month-end clamping maps up to three start days onto one milestone day, hence the slack.
-    """
+def _start_ranges(first: date, last: date) -> Iterator[tuple[str, int, int, date, date]]:
+    """For each kind of milestone, the start dates whose milestone of that kind may fall in
+    [first, last] — a little wider than exact, because month-end clamping maps up to three start
+    days onto one milestone day."""
     slack = timedelta(days=3)
-    for _key, months, days in _kinds():
+    for key, months, days in _kinds():
         if months:
-            yield add_months(first, -months) - slack, add_months(last, -months) + slack
+            yield key, months, days, add_months(first, -months) - slack, add_months(last, -months) + slack
         else:
-            yield first - timedelta(days=days), last - timedelta(days=days)
+            yield key, months, days, first - timedelta(days=days), last - timedelta(days=days)
+
+
+def milestones_by_start(first: date, last: date) -> dict[date, list[Milestone]]:
+    """Every start date with a milestone from `first` to `last` (both included), and those milestones
+    in order. A few thousand date sums, whatever the number of alumni."""
+    found: dict[date, list[Milestone]] = {}
+    for key, months, days, low, high in _start_ranges(first, last):
+        if high < date(1900, 1, 1):
+            continue
+        start = max(low, date(1900, 1, 1))
+        while start <= high:
+            milestone = _milestone(start, key, months, days)
+            if first <= milestone.on <= last:
+                found.setdefault(start, []).append(milestone)
+            start += timedelta(days=1)
+    return found
 
 
 # -- plain data for the UI ---------------------------------------------------------------------------
@@ -300,30 +316,40 @@ class SobrietyService:
         """Milestones of active, non-archived alumni from `today - past_days` to `today + days`,
         leaving out those already celebrated; soonest first.
 
-        Two statements whatever the number of alumni: the candidates (start dates in ranges worked
-        out from the window, so the database hands back only the few that may match), then their
-        celebrations.
+        Set-based whatever the number of alumni: one statement for the alumni whose start date gives
+        a milestone in the window (the dates are worked out first, see `milestones_by_start`), then
+        their celebrations in chunks of 1,000 ids.
         """
         today = today or self._today()
         first, last = today - timedelta(days=max(past_days, 0)), today + timedelta(days=max(days, 0))
+        by_start = milestones_by_start(first, last)
         start = Alumnus.sobriety_start_date
-        ranges = [start.between(low, high) for low, high in _start_ranges(first, last) if high >= date(1900, 1, 1)]
+        # The status is checked here rather than in SQL: given a status condition, SQLite walks the
+        # status index and fetches most of the table row by row, several times slower than one scan
+        # with the date test. (There is no index on the start date; one would make this a few probes.)
         query = select(Alumnus.id, Alumnus.client_id, Alumnus.first_name, Alumnus.last_name,
-                       Alumnus.preferred_name, Alumnus.caseworker_id, start).where(
-            Alumnus.status == AlumniStatus.ACTIVE, Alumnus.archived_at.is_(None), start.is_not(None),
-            start <= last, or_(*ranges),
+                       Alumnus.preferred_name, Alumnus.caseworker_id, Alumnus.status, start).where(
+            Alumnus.archived_at.is_(None), start.is_not(None),
         )
+        # The exact start dates go to the database; a very long window would need too many
+        # parameters, and is filtered here instead.
+        if len(by_start) <= MAX_DATE_PARAMETERS:
+            query = query.where(start.in_(sorted(by_start)))
         if caseworker_id is not None:
             query = query.where(Alumnus.caseworker_id == caseworker_id)
         found: list[UpcomingMilestone] = []
         with self.database.session() as session:
             for row in session.execute(query):
-                for milestone in _milestones_between(row.sobriety_start_date, first, last):
+                if row.status != AlumniStatus.ACTIVE:
+                    continue
+                name = None
+                for milestone in by_start.get(row.sobriety_start_date, ()):
+                    name = name or display_name(row.first_name, row.last_name, row.preferred_name)
                     found.append(UpcomingMilestone(
-                        row.id, row.client_id, display_name(row.first_name, row.last_name, row.preferred_name),
-                        row.caseworker_id, row.sobriety_start_date, milestone, (milestone.on - today).days,
+                        row.id, row.client_id, name, row.caseworker_id, row.sobriety_start_date, milestone,
+                        (milestone.on - today).days,
                     ))
-            celebrated = self._celebrated_keys(session, {m.alumnus_id for m in found})
+            celebrated = self._celebrated_for_starts(session, by_start) if found else set()
         found = [m for m in found if (m.alumnus_id, m.sobriety_start_date, m.milestone.key) not in celebrated]
         found.sort(key=lambda m: (m.milestone.on, m.name.casefold(), m.alumnus_id))
         return found
@@ -466,6 +492,16 @@ class SobrietyService:
                               c.celebrated_on, c.how, name)
             for c, name in rows
         ]
+
+    @staticmethod
+    def _celebrated_for_starts(session: Session, starts: Iterable[date]) -> set[tuple[int, date, str]]:
+        """Celebrations counted from any of these start dates: one statement (the table is small)."""
+        starts = sorted(starts)
+        query = select(MilestoneCelebration.alumnus_id, MilestoneCelebration.sobriety_start_date,
+                       MilestoneCelebration.milestone)
+        if len(starts) <= MAX_DATE_PARAMETERS:
+            query = query.where(MilestoneCelebration.sobriety_start_date.in_(starts))
+        return {(a, s, m) for a, s, m in session.execute(query)}
 
     @staticmethod
     def _celebrated_keys(session: Session, alumnus_ids: Iterable[int]) -> set[tuple[int, date, str]]:

@@ -7,12 +7,12 @@ import pytest
 from aftercare_desktop.errors import AftercareError
 from aftercare_desktop.services.sobriety import (
     _milestones_between,
-    _start_ranges,
     add_months,
     days_sober,
     iter_milestones,
     milestone_for,
     milestones,
+    milestones_by_start,
 )
 
 
@@ -101,13 +101,16 @@ def test_unknown_milestone_keys_are_refused(key):
         milestone_for(date(2026, 1, 1), key)
 
 
-def test_start_ranges_never_miss_a_milestone():
-    """The SQL prefilter for upcoming milestones is a superset of the exact answer (month ends included)."""
-    for first in (date(2026, 2, 25), date(2026, 6, 15), date(2028, 2, 27), date(2026, 12, 28)):
-        last = first + timedelta(days=14)
-        ranges = list(_start_ranges(first, last))
-        start = date(2015, 1, 1)
-        while start <= last:
-            if any(_milestones_between(start, first, last)):
-                assert any(low <= start <= high for low, high in ranges), (start, first)
-            start += timedelta(days=1)
+@pytest.mark.parametrize("first, days", [
+    (date(2026, 2, 25), 14), (date(2026, 6, 15), 14), (date(2028, 2, 27), 14), (date(2026, 12, 28), 14),
+    (date(2026, 1, 29), 0), (date(2026, 3, 31), 3),
+])
+def test_milestones_by_start_is_exact(first, days):
+    """The start dates the upcoming list asks the database for are exactly those with a milestone in
+    the window, month ends and leap days included."""
+    last = first + timedelta(days=days)
+    by_start = milestones_by_start(first, last)
+    start = date(2014, 1, 1)
+    while start <= last:
+        assert by_start.get(start, []) == list(_milestones_between(start, first, last)), start
+        start += timedelta(days=1)
