@@ -212,6 +212,37 @@ CRISIS_LINES: tuple[RosterEntryData, ...] = (
 ROLE_FOR_RELATION = {Relationship.SPONSOR: RosterRole.SPONSOR, Relationship.FAMILY: RosterRole.FAMILY}
 
 
+# -- meeting times as people type and read them -----------------------------------------------------
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.h]?(\d{2}))?\s*(?:([ap])\.?\s*m?\.?)?$", re.IGNORECASE)
+
+
+def parse_time(raw: str | None) -> time | None:
+    """A time typed by a person: 19:30, 7:30 pm, 7pm, 1930. Empty means none. Raises ValueError."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    match = _TIME.match(text)
+    problem = f"'{text}' is not a time (e.g. 19:30 or 7:30 PM)"
+    if not match:
+        raise ValueError(problem)
+    hour, minute = int(match[1]), int(match[2] or 0)
+    if match[3]:
+        if not 1 <= hour <= 12:
+            raise ValueError(problem)
+        hour = hour % 12 + (12 if match[3].lower() == "p" else 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(problem)
+    return time(hour, minute)
+
+
+def format_time(value: time | None) -> str:
+    """12-hour clock, as US meeting lists print it: 7:30 PM."""
+    if value is None:
+        return ""
+    return f"{value.hour % 12 or 12}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
+
+
 # -- checking -------------------------------------------------------------------------------------------
 
 

@@ -19,6 +19,8 @@ from aftercare_desktop.services.plans import (
     TriggerData,
     changed_fields,
     check_plan,
+    format_time,
+    parse_time,
 )
 from aftercare_desktop.services.records import AlumnusData, SupportContactData
 from tests.conftest import FIXED_TODAY
@@ -205,3 +207,26 @@ def test_meeting_time_round_trips(with_alumnus):
     saved = service.save(draft, actor)
     assert saved.meetings == draft.meetings and saved.meetings[0].weekday_name == "Thursday"
     assert saved.meetings_per_week == 2
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("19:30", time(19, 30)), ("7:30 pm", time(19, 30)), ("7pm", time(19, 0)), ("7 P.M.", time(19, 0)),
+    ("1930", time(19, 30)), ("730", time(7, 30)), ("12:00 AM", time(0, 0)), ("12 pm", time(12, 0)),
+    ("0:00", time(0, 0)), ("23:59", time(23, 59)), ("", None), ("  ", None),
+])
+def test_meeting_times_as_typed(typed, expected):
+    assert parse_time(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["24:00", "12:60", "13 pm", "0 am", "noon", "7:3", "19:30:00"])
+def test_meeting_times_that_are_not(typed):
+    with pytest.raises(ValueError, match="is not a time"):
+        parse_time(typed)
+
+
+@pytest.mark.parametrize("value, shown", [(time(0, 5), "12:05 AM"), (time(12, 0), "12:00 PM"),
+                                          (time(19, 30), "7:30 PM"), (None, "")])
+def test_meeting_times_as_printed(value, shown):
+    assert format_time(value) == shown
+    if value is not None:
+        assert parse_time(shown) == value
