@@ -512,7 +512,9 @@ class TemplateItemDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-def make_table(model: QAbstractTableModel, name: str, min_rows: int = 3, max_rows: int = 12) -> QTableView:
+def make_table(model: QAbstractTableModel, name: str, min_rows: int = 3, max_rows: int | None = 12) -> QTableView:
+    """An editable table for a RowsModel. With `max_rows`, it grows with its rows up to that many (for a form
+    that scrolls as a whole); with None, it takes the room its layout gives and scrolls itself."""
     table = QTableView()
     table.setObjectName(name)
     table.setModel(model)
@@ -532,15 +534,19 @@ def make_table(model: QAbstractTableModel, name: str, min_rows: int = 3, max_row
     stretch = max(range(len(model.columns)), key=lambda c: model.columns[c].width)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
-    def fit() -> None:
-        # The form scrolls as a whole; a table that scrolls inside it hides rows, so it grows with them.
-        rows = min(max(model.rowCount(), min_rows), max_rows)
-        height = header.sizeHint().height() + table.verticalHeader().defaultSectionSize() * rows
-        table.setFixedHeight(height + 2 * table.frameWidth() + 2)
+    def height_for(rows: int) -> int:
+        return header.sizeHint().height() + table.verticalHeader().defaultSectionSize() * rows + 2 * table.frameWidth() + 2
 
-    for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
-        signal.connect(fit)
-    fit()
+    def fit() -> None:
+        # In a form that scrolls as a whole, a table scrolling inside it would hide rows: it grows instead.
+        table.setFixedHeight(height_for(min(max(model.rowCount(), min_rows), max_rows)))
+
+    if max_rows is None:
+        table.setMinimumHeight(height_for(min_rows))
+    else:
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(fit)
+        fit()
     return table
 
 
@@ -548,10 +554,10 @@ class RowsEditor(QWidget):
     """A table of rows with Add / Remove / Move buttons beside it."""
 
     def __init__(self, model: RowsModel, name: str, noun: str, *, movable: bool = True, min_rows: int = 3,
-                 extra_buttons: tuple[QWidget, ...] = (), parent: QWidget | None = None):
+                 max_rows: int | None = 12, extra_buttons: tuple[QWidget, ...] = (), parent: QWidget | None = None):
         super().__init__(parent)
         self.model = model
-        self.table = make_table(model, name, min_rows)
+        self.table = make_table(model, name, min_rows, max_rows)
         self.add_button = tool_button("Add", f"Add a {noun}", self.add)
         self.remove_button = tool_button("Remove", f"Remove the selected {noun}", self.remove)
         self.up_button = tool_button("Move up", "Move the selected row up", lambda: self.move(-1))
@@ -617,6 +623,10 @@ class TriggersEditor(QWidget):
         self.list.setObjectName("triggers")
         self.list.setModel(self.model)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setAlternatingRowColors(True)  # wrapped triggers stay apart
         self.list.setMinimumWidth(260)
         self.list.selectionModel().currentRowChanged.connect(self._show_current)
         self.trigger_edit = QLineEdit()
@@ -1060,7 +1070,11 @@ class PlanEditor(QWidget):
     def show_alumnus(self, alumnus) -> None:
         """Show the plan of `alumnus`: an id, or a loaded record (AlumnusData) whose name the questions use."""
         alumnus_id = alumnus if isinstance(alumnus, int) else alumnus.id
-        self.alumnus_name = "" if isinstance(alumnus, int) else getattr(alumnus, "display_name", "")
+        if not isinstance(alumnus, int) or alumnus_id != self.alumnus_id:
+            self.alumnus_name = "" if isinstance(alumnus, int) else getattr(alumnus, "display_name", "")
+        if alumnus_id == self.alumnus_id and self.is_dirty():
+            # The profile shows its panels again after the record is saved: keep the plan being edited.
+            return
         if alumnus_id != self.alumnus_id:
             self._original = self._active = None
             self._history = []

@@ -20,7 +20,7 @@ from aftercare_desktop.services.plans import (
     RosterEntryData,
     TriggerData,
 )
-from aftercare_desktop.views import dialogs
+from aftercare_desktop.views import dialogs, template_editor
 from aftercare_desktop.views.background import TaskRunner
 from aftercare_desktop.views.plan_editor import (
     GOAL_COLUMNS,
@@ -30,6 +30,7 @@ from aftercare_desktop.views.plan_editor import (
     RowsModel,
     TriggersModel,
 )
+from aftercare_desktop.views.template_editor import TemplateEditorDialog
 from tests.conftest import FIXED_TODAY
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
@@ -338,3 +339,111 @@ def test_triggers_model_passes_qt_checks(qtbot):
     assert model.move_trigger(row, -2) == 0
     model.remove_trigger(2)
     assert [t.trigger for t in model.triggers()] == ["Loneliness", "Payday"]
+
+
+# -- the template editor ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def template_dialog(qtbot, context, answers, monkeypatch):
+    PlanTemplateService(context.database).ensure_default_templates()
+    runner = TaskRunner()
+    dialog = TemplateEditorDialog(context, runner)
+    qtbot.addWidget(dialog)
+    dialog.confirmations = []
+    monkeypatch.setattr(template_editor, "confirm_delete_template",
+                        lambda _parent, name: dialog.confirmations.append(name) or dialog.confirm_answer)
+    dialog.confirm_answer = False
+    qtbot.waitUntil(lambda: dialog.list.count() == 4 and not dialog._busy, timeout=5000)
+    dialog.show()
+    yield dialog
+    answers.leave = dialogs.Leave.DISCARD
+    runner.wait_for_done()
+
+
+def choose(dialog, name: str) -> None:
+    row = next(r for r in range(dialog.list.count()) if dialog.list.item(r).text() == name)
+    dialog.list.setCurrentRow(row)
+
+
+def save_template(qtbot, dialog) -> int:
+    with qtbot.waitSignal(dialog.saved, timeout=5000) as saved:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    return saved.args[0]
+
+
+def test_the_team_edits_a_templates_strategies(qtbot, template_dialog, context):
+    dialog = template_dialog
+    choose(dialog, "Stimulants")
+    assert dialog.name.text() == "Stimulants" and not dialog.save_button.isEnabled()
+    dialog.triggers.select(0)
+    type_at_end(qtbot, dialog.triggers.strategies_edit, "\nSet up an automatic transfer to savings")
+    assert dialog.is_dirty() and dialog.save_button.isEnabled()
+    template_id = save_template(qtbot, dialog)
+    stored = PlanTemplateService(context.database).get(template_id)
+    assert stored.triggers[0].coping_strategies[-1] == "Set up an automatic transfer to savings"
+    assert dialog.message.text() == "Saved “Stimulants”." and not dialog.is_dirty()
+    assert [(e.action.value, e.changed_fields) for e in events_for(context.database, "plan_template", template_id)] \
+        == [("create", ("description", "goals", "name", "triggers", "warning_signs")), ("update", ("triggers",))]
+
+
+def test_a_new_template_needs_a_unique_name(qtbot, template_dialog, answers):
+    dialog = template_dialog
+    qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
+    assert dialog.name.hasFocus() and dialog.list.currentRow() == -1
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.errors["name"].text() == "Name is required"
+    qtbot.keyClicks(dialog.name, "Alcohol")
+    assert dialog.errors["name"].isHidden()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(answers.problems), timeout=5000)
+    assert answers.problems == ["Another template is already named 'Alcohol'."]
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "Cannabis")
+    dialog.triggers.add()
+    qtbot.keyClicks(dialog.triggers.trigger_edit, "Evenings at home")
+    qtbot.keyClicks(dialog.triggers.strategies_edit, "Go for a walk")
+    dialog.goals.add()
+    dialog.goals_model.setData(dialog.goals_model.index(0, 0), "Sleep without using")
+    save_template(qtbot, dialog)
+    assert [dialog.list.item(r).text() for r in range(dialog.list.count())] == [
+        "Alcohol", "Cannabis", "General early recovery", "Opioids with medication-supported recovery", "Stimulants"]
+    assert dialog.list.currentItem().text() == "Cannabis"
+
+
+def test_switching_or_closing_with_unsaved_edits_asks(qtbot, template_dialog, answers):
+    dialog = template_dialog
+    choose(dialog, "Alcohol")
+    type_at_end(qtbot, dialog.signs, "\nI buy a bottle \"for later\"")
+    answers.leave = dialogs.Leave.STAY
+    choose(dialog, "Stimulants")
+    qtbot.waitUntil(lambda: dialog.list.currentItem().text() == "Alcohol", timeout=2000)
+    assert answers.asked == ["unsaved"] and dialog.name.text() == "Alcohol" and dialog.is_dirty()
+    dialog.reject()
+    assert dialog.isVisible() and answers.asked == ["unsaved", "unsaved"]
+    answers.leave = dialogs.Leave.DISCARD
+    choose(dialog, "Stimulants")
+    assert dialog.name.text() == "Stimulants"
+    choose(dialog, "Alcohol")
+    assert "for later" not in dialog.signs.toPlainText()
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_delete_asks_first(qtbot, template_dialog, context):
+    dialog = template_dialog
+    choose(dialog, "Alcohol")
+    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    assert dialog.confirmations == ["Alcohol"] and dialog.message.text() == "Not deleted."
+    dialog.confirm_answer = True
+    with qtbot.waitSignal(dialog.deleted, timeout=5000):
+        qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    assert "Alcohol" not in {t.name for t in PlanTemplateService(context.database).list()}
+    assert dialog.list.count() == 3 and dialog.list.currentItem().text() == "General early recovery"
+
+
+def test_showing_the_same_alumnus_again_keeps_unsaved_edits(qtbot, editor, alumnus_id):
+    start_from(qtbot, editor, "Alcohol")
+    type_at_end(qtbot, editor.housing, "Sober-living house on Belmont")
+    editor.show_alumnus(alumnus_id)  # as the profile does after its record is saved
+    assert editor.housing.toPlainText() == "Sober-living house on Belmont" and editor.is_dirty()
