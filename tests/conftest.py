@@ -18,7 +18,10 @@ from aftercare_desktop.services.audit import Actor
 
 import tempfile
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen, on a desk-sized virtual screen (the plugin's default screen is only 800×600).
+_SCREENS = os.path.join(os.path.dirname(__file__), "offscreen-screens.json")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREENS}"
 # Keep QSettings, the default database folder and logs of the test run away from the real user's.
 _SANDBOX = tempfile.mkdtemp(prefix="aftercare-tests-")
 for _name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from ..db import Database
+from . import staff
 from .alumni import AlumniService
 from .audit import Actor
+from .checkins import CheckInService
 from .directory import DirectoryService
-from . import staff
+from .meetings import MeetingService
+from .plan_templates import PlanTemplateService
+from .plans import PlanService
 from .records import StaffRecord
+from .sobriety import SobrietyService
 
 
 @dataclass
@@ -19,13 +25,23 @@ class AppContext:
     actor: Actor
     acting_staff: StaffRecord | None = None
     demo: bool = False
-    today: object = date.today
+    today: Callable[[], date] = date.today
     alumni: AlumniService = field(init=False)
     directory: DirectoryService = field(init=False)
+    plans: PlanService = field(init=False)
+    plan_templates: PlanTemplateService = field(init=False)
+    checkins: CheckInService = field(init=False)
+    meetings: MeetingService = field(init=False)
+    sobriety: SobrietyService = field(init=False)
 
     def __post_init__(self) -> None:
         self.alumni = AlumniService(self.database, today=self.today)
         self.directory = DirectoryService(self.database)
+        self.plans = PlanService(self.database, today=self.today)
+        self.plan_templates = PlanTemplateService(self.database)
+        self.checkins = CheckInService(self.database, today=self.today)
+        self.meetings = MeetingService(self.database, today=self.today)
+        self.sobriety = SobrietyService(self.database, today=self.today)
 
     def set_acting_staff(self, member: StaffRecord) -> None:
         self.acting_staff = member

@@ -8,7 +8,9 @@ from ..services.context import AppContext
 from .background import TaskRunner
 from .directory_model import DirectoryModel
 from .directory_view import DirectoryView
+from .plan_editor import PlanEditor
 from .profile_view import ProfileView
+from .timeline_panel import TimelinePanel
 
 
 class AlumniPage(QStackedWidget):
@@ -18,6 +20,12 @@ class AlumniPage(QStackedWidget):
         self.model = DirectoryModel(context.directory, parent=self)
         self.directory = DirectoryView(self.model)
         self.profile = ProfileView(context, runner)
+        self.plan_editor = PlanEditor(context, runner)
+        self.timeline = TimelinePanel(context, runner)
+        self.profile.add_panel("Aftercare &plan", self.plan_editor)
+        self.profile.add_panel("Check-&ins and recovery", self.timeline)
+        # A return to use moves the sobriety date: the record on screen must not keep the old one.
+        self.timeline.sobriety_changed.connect(lambda _id: self.profile.reload())
         self.addWidget(self.directory)
         self.addWidget(self.profile)
 

@@ -396,6 +396,15 @@ class ProfileView(QWidget):
             self._load_failed,
         )
 
+    def reload(self) -> None:
+        """Show the saved record again after another part of the app changed it."""
+        if self._original is None or self._original.id is None:
+            return
+        if self.is_dirty():
+            self.message.setText("This record was changed elsewhere in the app; save or cancel to see it.")
+            return
+        self.load(self._original.id)
+
     def start_new(self) -> None:
         record = AlumnusData(caseworker_id=self.context.actor.staff_id)
         self._show_record(record, [])

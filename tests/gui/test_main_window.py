@@ -53,10 +53,10 @@ def test_ctrl_f_returns_to_the_search_field(qtbot, context):
 
 def test_window_geometry_is_remembered(qtbot, context):
     window = make_window(qtbot, context)
-    window.setGeometry(QRect(10, 20, 781, 541))  # fits the offscreen platform's 800x600 screen
+    window.setGeometry(QRect(40, 50, 1001, 701))
     close(window)
     again = make_window(qtbot, context)
-    assert again.size().width() == 781 and again.size().height() == 541
+    assert again.size().width() == 1001 and again.size().height() == 701
     close(again)
 
 
