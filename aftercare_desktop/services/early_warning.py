@@ -1,0 +1,886 @@
+"""Early warning: who needs a call, and why.
+
+Two halves, so that every rule can be tested at its boundaries without a database:
+
+- **Rules** are pure functions over one alumnus's facts (`AlumnusFacts`), the team's settings and
+  "today". Each returns the reasons it finds, written as a colleague would say them, each with the
+  date its signal began (the first day the rule would have fired, or the first event of the pattern).
+- **The loader** gathers the facts of a whole caseload in a handful of set-based queries, one row per
+  alumnus or per recent check-in, never one query per alumnus.
+
+Levels (`level_for`):
+- **high**: a return to use in the last `recurrence_window_days` (30), or `high_level_signals` (2) or
+  more *strong* signals at once;
+- **watch**: any other signal;
+- **none**: no signal.
+Strong signals are about the person: unanswered attempts, missed meetings, low mood, rising cravings,
+repeated warning signs, BARC-10 low or falling, AWARE rising. An overdue check-in (the team's own
+schedule) and a lapsed mentor contact are signals too, but never make the level high on their own
+count. Several reasons of one kind (two warning signs; BARC-10 both low and falling) are one signal.
+
+Only alumni with status "active" that are not archived are assessed. Day arithmetic is in the local
+time zone: a check-in logged at 9 pm counts on that evening's date wherever the database keeps UTC.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from enum import StrEnum
+from typing import NamedTuple, Protocol
+
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    inspect,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import FunctionElement
+
+from ..db import Database
+from ..models import (
+    AftercarePlan,
+    Alumnus,
+    AssessmentResult,
+    CheckIn,
+    MeetingAttendance,
+    PlanMeeting,
+    RecurrenceEvent,
+)
+from ..models.enums import (
+    CADENCE_DAYS,
+    STANDARD_WARNING_SIGNS,
+    AlumniStatus,
+    CheckinCadence,
+    CheckinMethod,
+    CheckinOutcome,
+    PlanStatus,
+    RecurrenceKind,
+    WarningLevel,
+    label,
+)
+from .team_settings import TeamSettingsValues, stored_values
+
+log = logging.getLogger("aftercare.early_warning")
+
+BARC10 = "BARC-10"
+AWARE = "AWARE"
+# Reached check-ins older than this are not "recent": a mood baseline from two years ago says
+# little about today, and the bound keeps the loader's work proportional to the recent past.
+RECENT_LOOKBACK_DAYS = 365
+# Fewer earlier check-ins than this make no baseline for the mood rule.
+MIN_MOOD_BASELINE = 3
+# Comparisons of averages and slopes forgive float rounding at exactly the threshold.
+EPSILON = 1e-9
+
+
+class Signal(StrEnum):
+    CHECKIN_OVERDUE = "checkin_overdue"
+    UNANSWERED = "unanswered"
+    MEETINGS_MISSED = "meetings_missed"
+    MOOD_LOW = "mood_low"
+    CRAVINGS_RISING = "cravings_rising"
+    WARNING_SIGNS = "warning_signs"
+    BARC10_LOW = "barc10"
+    AWARE_RISING = "aware_rising"
+    RECURRENCE = "recurrence"
+    MENTOR_LAPSED = "mentor_lapsed"
+
+
+STRONG_SIGNALS = frozenset({
+    Signal.UNANSWERED, Signal.MEETINGS_MISSED, Signal.MOOD_LOW, Signal.CRAVINGS_RISING,
+    Signal.WARNING_SIGNS, Signal.BARC10_LOW, Signal.AWARE_RISING,
+})
+
+LEVEL_ORDER = {WarningLevel.HIGH: 0, WarningLevel.WATCH: 1, WarningLevel.NONE: 2}
+
+
+class ContactStart(StrEnum):
+    """What the first check-in is counted from when there has been none."""
+
+    PLAN = "plan"
+    OPTED_IN = "opted_in"
+    DISCHARGE = "discharge"
+    RECORD = "record"
+
+
+_CONTACT_START_WORDS = {
+    ContactStart.PLAN: "the plan started",
+    ContactStart.OPTED_IN: "they joined aftercare",
+    ContactStart.DISCHARGE: "discharge",
+    ContactStart.RECORD: "the record was made",
+}
+
+
+# -- facts -------------------------------------------------------------------------------------
+
+
+class CheckinFact(NamedTuple):
+    """One reached check-in, as the rules see it."""
+
+    on: date
+    mood: int | None = None
+    craving: int | None = None
+    meetings_attended: int | None = None
+    warning_signs: tuple[str, ...] = ()
+
+
+class AssessmentFact(NamedTuple):
+    on: date
+    total: int
+
+
+class RecurrenceFact(NamedTuple):
+    on: date
+    kind: RecurrenceKind
+
+
+class MentorFact(NamedTuple):
+    """An active mentor pairing and the last time the mentor reached the mentee."""
+
+    paired_on: date
+    last_contact_on: date | None
+
+
+@dataclass(slots=True)
+class AlumnusFacts:
+    """Everything the rules read about one alumnus. Plain values; no names."""
+
+    alumnus_id: int
+    contact_start: date
+    contact_start_kind: ContactStart = ContactStart.RECORD
+    cadence: CheckinCadence | None = None  # from the active plan; None: the team's default
+    plan_started_on: date | None = None
+    meetings_per_week: int = 0  # expected by the active plan
+    last_reached_on: date | None = None
+    unanswered_in_a_row: int = 0  # attempts without an answer since the last reached check-in
+    unanswered_since: date | None = None
+    unanswered_all_calls: bool = True
+    # Reached check-ins of the last RECENT_LOOKBACK_DAYS, newest first, at most `recent_checkins_kept`.
+    recent: tuple[CheckinFact, ...] = ()
+    # Meeting attendance recorded in the meetings window (None: nothing recorded there).
+    meetings_recorded: int = 0
+    meetings_recorded_attended: int = 0
+    barc10: tuple[AssessmentFact, ...] = ()  # newest first, the last two
+    aware: tuple[AssessmentFact, ...] = ()
+    last_recurrence: RecurrenceFact | None = None
+    mentor: MentorFact | None = None
+
+
+def recent_checkins_kept(settings: TeamSettingsValues) -> int:
+    """How many recent reached check-ins the rules need at most."""
+    return max(settings.mood_window_checkins + settings.mood_baseline_checkins, settings.craving_window_checkins)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """The settings and today, with what the rules derive from them worked out once per run."""
+
+    settings: TeamSettingsValues
+    today: date
+    allowed_days: dict[CheckinCadence, int]  # cadence plus grace: more days than this is overdue
+    meetings_start: date  # first day of the meetings window (which ends today)
+    signs_start: date  # first day of the warning-sign window
+    lookback_start: date  # reached check-ins before this day are not "recent"
+
+    @classmethod
+    def of(cls, settings: TeamSettingsValues, today: date) -> RuleContext:
+        return cls(
+            settings=settings,
+            today=today,
+            allowed_days={cadence: CADENCE_DAYS[cadence] + settings.grace_days(cadence) for cadence in CheckinCadence},
+            meetings_start=today - timedelta(weeks=settings.meetings_window_weeks) + timedelta(days=1),
+            signs_start=today - timedelta(days=settings.warning_sign_days - 1),
+            lookback_start=today - timedelta(days=RECENT_LOOKBACK_DAYS - 1),
+        )
+
+
+# -- reasons and levels ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    signal: Signal
+    text: str
+    since: date
+
+    @property
+    def strong(self) -> bool:
+        return self.signal in STRONG_SIGNALS
+
+
+@dataclass(frozen=True, slots=True)
+class Attention:
+    alumnus_id: int
+    level: WarningLevel
+    reasons: tuple[Reason, ...]
+
+    @property
+    def since(self) -> date | None:
+        """When the oldest of its signals began."""
+        return min((reason.since for reason in self.reasons), default=None)
+
+
+def level_for(reasons: Sequence[Reason], settings: TeamSettingsValues) -> WarningLevel:
+    if not reasons:
+        return WarningLevel.NONE
+    if any(reason.signal is Signal.RECURRENCE for reason in reasons):
+        return WarningLevel.HIGH
+    strong = {reason.signal for reason in reasons if reason.signal in STRONG_SIGNALS}
+    return WarningLevel.HIGH if len(strong) >= settings.high_level_signals else WarningLevel.WATCH
+
+
+# -- wording -----------------------------------------------------------------------------------
+
+
+def _number(value: float) -> str:
+    """4.0 → '4', 2.333 → '2.3'."""
+    rounded = round(value, 1)
+    return f"{rounded:g}" if rounded != int(rounded) else str(int(rounded))
+
+
+def _day(value: date) -> str:
+    return value.isoformat()
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def cadence_words(cadence: CheckinCadence) -> str:
+    return label(cadence).lower()
+
+
+def _sign_words(sign: str) -> str:
+    # The team's standard signs read as they are; a person's own words are quoted as theirs.
+    return sign if sign in STANDARD_WARNING_SIGNS else f"“{sign}”"
+
+
+# -- the rules ---------------------------------------------------------------------------------
+
+_NOTHING: tuple[Reason, ...] = ()
+
+Rule = Callable[[AlumnusFacts, RuleContext], tuple[Reason, ...]]
+
+
+def checkin_overdue(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
+    """No reached check-in for longer than the cadence plus its grace days.
+
+    Counted from the last reached check-in; with none, from the start of contact (`contact_start`).
+    The signal begins on the first day past the grace days.
+    """
+    cadence = facts.cadence or ctx.settings.default_checkin_cadence
+    allowed = ctx.allowed_days[cadence]
+    counted_from = facts.last_reached_on or facts.contact_start
+    days = (ctx.today - counted_from).days
+    if days <= allowed:
+        return _NOTHING
+    rule = f"plan says {cadence_words(cadence)}" if facts.cadence else f"team default is {cadence_words(cadence)}"
+    if facts.last_reached_on is not None:
+        text = f"No check-in for {days} days — {rule}"
+    else:
+        text = f"No check-in yet, {days} days since {_CONTACT_START_WORDS[facts.contact_start_kind]} — {rule}"
+    return (Reason(Signal.CHECKIN_OVERDUE, text, counted_from + timedelta(days=allowed + 1)),)
+
+
+def unanswered_attempts(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
+    """Several contact attempts in a row without an answer; begins with the first of them."""
+    count = facts.unanswered_in_a_row
+    if count < ctx.settings.unanswered_attempts or facts.unanswered_since is None:
+        return _NOTHING
+    what = "calls" if facts.unanswered_all_calls else "attempts"
+    text = f"{count} {what} in a row without an answer since {_day(facts.unanswered_since)}"
+    return (Reason(Signal.UNANSWERED, text, facts.unanswered_since),)
+
+
+def meetings_missed(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
+    """Support meetings missed against the plan's expectation, over the last weeks.
+
+    Attended = the larger of the attendance recorded in the window and the meetings the alumnus
+    reported at check-ins in the window (records and self-report overlap; adding them would count
+    twice). Silent when the plan did not cover the whole window, or when nothing at all is known
+    about the window: a team that does not record attendance should not see everyone as missing.
+    Begins on the first day of the window.
+    """
+    if not facts.meetings_per_week:
+        return _NOTHING
+    start = ctx.meetings_start
+    if facts.plan_started_on is None or facts.plan_started_on > start:
+        return _NOTHING
+    reported = [c.meetings_attended for c in facts.recent if c.on >= start and c.meetings_attended is not None]
+    if not facts.meetings_recorded and not reported:
+        return _NOTHING
+    weeks = ctx.settings.meetings_window_weeks
+    expected = facts.meetings_per_week * weeks
+    missed = max(0, expected - max(facts.meetings_recorded_attended, sum(reported)))
+    if missed == 0 or missed < ctx.settings.meetings_missed_share * expected - EPSILON:
+        return _NOTHING
+    period = "week" if weeks == 1 else f"{weeks} weeks"
+    text = f"Missed {missed} of {expected} expected meetings in the last {period}"
+    return (Reason(Signal.MEETINGS_MISSED, text, start),)
+
+
+def mood_below_baseline(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
+    """The average mood of the last few check-ins, at least `mood_drop` below the person's own
+    average over the check-ins before them. Begins with the first check-in of the low stretch."""
+    settings = ctx.settings
+    window = settings.mood_window_checkins
+    rated = [c for c in facts.recent if c.mood is not None]
+    if len(rated) < window + MIN_MOOD_BASELINE:
+        return _NOTHING
+    recent, baseline = rated[:window], rated[window:window + settings.mood_baseline_checkins]
+    now = sum(c.mood for c in recent) / window
+    usual = sum(c.mood for c in baseline) / len(baseline)
+    if now > usual - settings.mood_drop + EPSILON:
+        return _NOTHING
+    text = f"Mood {_number(now)} over the last {_plural(window, 'check-in')}, below their usual {_number(usual)}"
+    return (Reason(Signal.MOOD_LOW, text, recent[-1].on),)
+
+
+def slope(values: Sequence[float]) -> float:
+    """Least-squares slope of `values` over 0, 1, 2, … (per step)."""
+    n = len(values)
+    mean_x = (n - 1) / 2
+    mean_y = sum(values) / n
+    spread = sum((x - mean_x) ** 2 for x in range(n))
+    return sum((x - mean_x) * (y - mean_y) for x, y in enumerate(values)) / spread
+
+
+def cravings_rising(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
+    """Cravings trending up over the last few check-ins: a least-squares slope of at least
+    `craving_slope` per check-in, and higher at the end than at the start. Begins with the first
+    check-in of the window."""
+    window = ctx.settings.craving_window_checkins
+    rated = [c for c in facts.recent if c.craving is not None][:window]
+    if len(rated) < window:
+        return _NOTHING
+    values = [c.craving for c in reversed(rated)]  # oldest first
+    if values[-1] <= values[0] or slope(values) < ctx.settings.craving_slope - EPSILON:
+        return _NOTHING
+    text = f"Cravings rising: {values[0]} → {values[-1]} over the last {window} check-ins"
+    return (Reason(Signal.CRAVINGS_RISING, text, rated[-1].on),)
+
+
+def warning_signs(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
+    """The same warning sign ticked in `warning_sign_count` or more of the reached check-ins of the
+    last `warning_sign_days` days; one reason per sign, beginning with the first check-in it was in."""
+    start = ctx.signs_start
+    window = [c for c in facts.recent if c.on >= start]
+    if not any(c.warning_signs for c in window):
+        return _NOTHING
+    counts: dict[str, int] = {}
+    first: dict[str, date] = {}
+    for checkin in window:  # newest first: the last date seen is the earliest
+        for sign in set(checkin.warning_signs):
+            counts[sign] = counts.get(sign, 0) + 1
+            first[sign] = checkin.on
+    total = len(window)
+    reasons = []
+    for sign, count in sorted(counts.items(), key=lambda item: (-item[1], first[item[0]], item[0])):
+        if count < ctx.settings.warning_sign_count:
+            continue
+        where = "in the last check-in" if total == 1 else f"in {count} of the last {total} check-ins"
+        reasons.append(Reason(Signal.WARNING_SIGNS, f"{_sign_words(sign)} ticked {where}", first[sign]))
+    return tuple(reasons)
+
+
+def _current(results: tuple[AssessmentFact, ...], ctx: RuleContext) -> bool:
+    return bool(results) and (ctx.today - results[0].on).days <= ctx.settings.assessment_max_age_days
+
+
+def barc10(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
+    """The latest BARC-10 below the cut-off, or `barc10_drop` or more below the one before it.
+    Only a result of the last `assessment_max_age_days` counts; the signal begins on its date."""
+    if not _current(facts.barc10, ctx):
+        return _NOTHING
+    latest = facts.barc10[0]
+    previous = facts.barc10[1] if len(facts.barc10) > 1 else None
+    cutoff = ctx.settings.barc10_cutoff
+    reasons = []
+    if latest.total < cutoff:
+        verb = "fell to" if previous is not None and previous.total >= cutoff else "is"
+        reasons.append(Reason(Signal.BARC10_LOW, f"BARC-10 {verb} {latest.total} (cut-off {cutoff})", latest.on))
+    if previous is not None and previous.total - latest.total >= ctx.settings.barc10_drop:
+        drop = previous.total - latest.total
+        reasons.append(Reason(Signal.BARC10_LOW, f"BARC-10 dropped {drop} points since the last one", latest.on))
+    return tuple(reasons)
+
+
+def aware_rising(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
+    """The latest AWARE (more warning signs: higher) `aware_rise` or more above the one before it."""
+    if len(facts.aware) < 2 or not _current(facts.aware, ctx):
+        return _NOTHING
+    latest, previous = facts.aware[0], facts.aware[1]
+    if latest.total - previous.total < ctx.settings.aware_rise:
+        return _NOTHING
+    return (Reason(Signal.AWARE_RISING, f"AWARE rose from {previous.total} to {latest.total}", latest.on),)
+
+
+def recent_recurrence(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
+    """A return to use in the last `recurrence_window_days` days (that many days ago still counts)."""
+    event = facts.last_recurrence
+    if event is None or not 0 <= (ctx.today - event.on).days <= ctx.settings.recurrence_window_days:
+        return _NOTHING
+    text = f"Return to use on {_day(event.on)} ({label(event.kind).lower()})"
+    return (Reason(Signal.RECURRENCE, text, event.on),)
+
+
+def mentor_contact_lapsed(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
+    """Paired with a mentor and no reached contact from them for more than `mentor_lapse_days`
+    (counted from the pairing when there has been none). Begins the first day past the limit."""
+    mentor = facts.mentor
+    if mentor is None:
+        return _NOTHING
+    counted_from = mentor.last_contact_on or mentor.paired_on
+    days = (ctx.today - counted_from).days
+    lapse = ctx.settings.mentor_lapse_days
+    if days <= lapse:
+        return _NOTHING
+    if mentor.last_contact_on is not None:
+        text = f"No contact with their mentor for {days} days"
+    else:
+        text = f"No contact with their mentor yet, {days} days since they were paired"
+    return (Reason(Signal.MENTOR_LAPSED, text, counted_from + timedelta(days=lapse + 1)),)
+
+
+RULES: tuple[Rule, ...] = (
+    recent_recurrence,
+    checkin_overdue,
+    unanswered_attempts,
+    meetings_missed,
+    mood_below_baseline,
+    cravings_rising,
+    warning_signs,
+    barc10,
+    aware_rising,
+    mentor_contact_lapsed,
+)
+
+
+def judge(facts: AlumnusFacts, ctx: RuleContext) -> Attention:
+    """One alumnus's level and reasons."""
+    reasons: list[Reason] = []
+    for rule in RULES:
+        found = rule(facts, ctx)
+        if found:
+            reasons.extend(found)
+    return Attention(facts.alumnus_id, level_for(reasons, ctx.settings), tuple(reasons))
+
+
+def assess(facts: AlumnusFacts, settings: TeamSettingsValues, today: date) -> Attention:
+    """One alumnus's level and reasons, for callers with no context at hand."""
+    return judge(facts, RuleContext.of(settings, today))
+
+
+# -- the queue ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Who a row is about, as a list shows them."""
+
+    id: int
+    client_id: str
+    first_name: str
+    last_name: str
+    preferred_name: str | None
+    sort_name: str
+    caseworker_id: int | None
+    discharge_date: date | None
+    sobriety_start_date: date | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionRow:
+    """One alumnus in the needs-attention queue."""
+
+    alumnus_id: int
+    name: str
+    client_id: str
+    level: WarningLevel
+    reasons: tuple[Reason, ...]
+    since: date
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """The facts of a caseload: who is in it, and what the rules read about each of them."""
+
+    people: dict[int, Person]
+    facts: list[AlumnusFacts]
+
+
+def queue(caseload: Caseload, settings: TeamSettingsValues, today: date) -> list[AttentionRow]:
+    """Alumni with a signal: high before watch, then the longest-standing concern first."""
+    ctx = RuleContext.of(settings, today)
+    rows = []
+    for facts in caseload.facts:
+        attention = judge(facts, ctx)
+        if attention.level is WarningLevel.NONE:
+            continue
+        person = caseload.people[facts.alumnus_id]
+        rows.append(AttentionRow(person.id, person.name, person.client_id, attention.level, attention.reasons,
+                                 attention.since))
+    people = caseload.people
+    rows.sort(key=lambda row: (LEVEL_ORDER[row.level], row.since, people[row.alumnus_id].sort_name, row.alumnus_id))
+    return rows
+
+
+# -- mentoring ---------------------------------------------------------------------------------
+
+
+class MentorSource(Protocol):
+    """Where active mentor pairings come from (the mentoring issue adds them)."""
+
+    def mentor_facts(self, session: Session, alumni: Collection[int], today: date,
+                     end: datetime) -> dict[int, MentorFact]: ...
+
+
+class PairingTableSource:
+    """Reads mentor pairings from the `mentor_pairings` table once it exists; silent until then.
+
+    Expected columns: mentee_id, mentor_id (both alumni), started_on, ended_on (NULL while active).
+    The last contact is the newest reached check-in made by that mentor for that mentee.
+    """
+
+    TABLE = "mentor_pairings"
+    COLUMNS = ("mentee_id", "mentor_id", "started_on", "ended_on")
+
+    def mentor_facts(self, session: Session, alumni: Collection[int], today: date,
+                     end: datetime) -> dict[int, MentorFact]:
+        if not alumni:
+            return {}
+        connection = session.connection()
+        if not inspect(connection).has_table(self.TABLE):
+            return {}
+        pairings = Table(self.TABLE, MetaData(), autoload_with=connection)
+        if not all(name in pairings.c for name in self.COLUMNS):
+            log.warning("table %s lacks the expected columns; mentor contact is not checked", self.TABLE)
+            return {}
+        c = CheckIn.__table__.c
+        last_contact = (
+            select(func.max(c.occurred_at))
+            .where(c.alumnus_id == pairings.c.mentee_id, c.mentor_id == pairings.c.mentor_id,
+                   c.outcome == CheckinOutcome.REACHED.value, c.occurred_at < end)
+            .scalar_subquery()
+        )
+        statement = (
+            select(pairings.c.mentee_id, pairings.c.started_on, epoch_seconds(last_contact))
+            .where(pairings.c.started_on <= today,
+                   or_(pairings.c.ended_on.is_(None), pairings.c.ended_on > today))
+            .order_by(pairings.c.mentee_id, pairings.c.started_on)
+        )
+        wanted = set(alumni)
+        facts = {}
+        for mentee_id, started_on, contact in session.execute(statement):
+            if mentee_id in wanted:  # the newest pairing wins
+                facts[mentee_id] = MentorFact(started_on, _local_day(contact) if contact is not None else None)
+        return facts
+
+
+# -- the loader --------------------------------------------------------------------------------
+
+
+class epoch_seconds(FunctionElement):
+    """Seconds since 1970 (UTC) of a stored timestamp, whole seconds rounded down.
+
+    Python turns them into local dates far faster than it parses timestamps, which matters for a
+    hundred thousand check-ins.
+    """
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_sqlite(element, compiler, **kw):
+    # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC; strftime rounds fractions, so they are cut off.
+    return f"CAST(strftime('%s', substr({compiler.process(element.clauses, **kw)}, 1, 19)) AS INTEGER)"
+
+
+@compiles(epoch_seconds, "postgresql")
+def _epoch_postgresql(element, compiler, **kw):
+    return f"CAST(floor(extract(epoch FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
+
+
+_local_day = date.fromtimestamp  # seconds since 1970 → the local date
+# Earlier than any stored timestamp: the lower bound of "everything" in an index range.
+_BEFORE_ANYTHING = datetime(1900, 1, 1, tzinfo=timezone.utc)
+
+
+def day_start(day: date) -> datetime:
+    """The instant a local day begins, in UTC (what timestamps are compared with)."""
+    return datetime.combine(day, time(0)).astimezone(timezone.utc)
+
+
+def _signs(raw: str | None) -> tuple[str, ...]:
+    if not raw or raw == "[]":
+        return ()
+    try:
+        values = json.loads(raw)
+    except ValueError:
+        return ()
+    return tuple(value for value in values if isinstance(value, str)) if isinstance(values, list) else ()
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    """Whose facts to load: everyone, one caseworker's caseload, or given alumni."""
+
+    caseworker_id: int | None = None
+    alumni_ids: tuple[int, ...] | None = None
+
+    def conditions(self) -> list:
+        a = Alumnus.__table__.c
+        conditions = [a.status == AlumniStatus.ACTIVE.value, a.archived_at.is_(None)]
+        if self.caseworker_id is not None:
+            conditions.append(a.caseworker_id == self.caseworker_id)
+        if self.alumni_ids is not None:
+            conditions.append(a.id.in_(self.alumni_ids))
+        return conditions
+
+
+def contact_start(plan_started_on: date | None, opted_in_on: date | None, discharge_date: date | None,
+                  created_on: date) -> tuple[date, ContactStart]:
+    """What the first check-in is counted from when there has been none."""
+    if plan_started_on is not None:
+        return plan_started_on, ContactStart.PLAN
+    if opted_in_on is not None:
+        return opted_in_on, ContactStart.OPTED_IN
+    if discharge_date is not None:
+        return discharge_date, ContactStart.DISCHARGE
+    return created_on, ContactStart.RECORD
+
+
+def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
+                  which: CaseloadFilter = CaseloadFilter(),
+                  mentors: MentorSource | None = None) -> Caseload:
+    """The facts of every alumnus in `which`, in a handful of set-based queries.
+
+    Everything is "as of today": nothing dated after today counts. Each query walks the
+    (alumnus_id, occurred_at) index of check-ins from the newest end for each alumnus in the
+    caseload, so its cost follows the size of the caseload and not the length of anyone's history.
+    """
+    ctx = RuleContext.of(settings, today)
+    a = Alumnus.__table__.c
+    c = CheckIn.__table__.c
+    p = AftercarePlan.__table__.c
+    conditions = which.conditions()
+    end = day_start(today + timedelta(days=1))
+
+    # 1. The people, with their active plan and the meetings it expects per week.
+    per_week = (
+        select(func.coalesce(func.sum(PlanMeeting.__table__.c.per_week), 0))
+        .where(PlanMeeting.__table__.c.plan_id == p.id)
+        .scalar_subquery()
+    )
+    people_query = (
+        select(a.id, a.client_id, a.first_name, a.last_name, a.preferred_name, a.sort_name, a.caseworker_id,
+               a.discharge_date, a.sobriety_start_date, a.opted_in_on, epoch_seconds(a.created_at),
+               p.checkin_cadence, p.start_date, per_week)
+        .select_from(Alumnus.__table__.outerjoin(
+            AftercarePlan.__table__, and_(p.alumnus_id == a.id, p.status == PlanStatus.ACTIVE.value)))
+        .where(*conditions)
+        .order_by(a.id, p.version)
+    )
+    people: dict[int, Person] = {}
+    facts: dict[int, AlumnusFacts] = {}
+    for (alumnus_id, client_id, first, last, preferred, sort_name, caseworker_id, discharged, sober_since,
+         opted_in_on, created, cadence, plan_start, meetings) in session.execute(people_query):
+        people[alumnus_id] = Person(alumnus_id, client_id, first, last, preferred, sort_name, caseworker_id,
+                                    discharged, sober_since)
+        start, kind = contact_start(plan_start, opted_in_on, discharged, _local_day(created))
+        # Ordered by plan version: were there ever two active plans, the newest wins.
+        facts[alumnus_id] = AlumnusFacts(alumnus_id, start, kind, cadence, plan_start,
+                                         int(meetings or 0) if cadence is not None else 0)
+    if not facts:
+        return Caseload(people, [])
+    caseload = select(a.id).where(*conditions)
+    reached = c.outcome == CheckinOutcome.REACHED.value
+
+    # 2. The last reached check-in, and the attempts since then (none of them was answered).
+    last_reached = (
+        select(c.occurred_at)
+        .where(c.alumnus_id == a.id, reached, c.occurred_at < end)
+        .order_by(c.occurred_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    # Materialized: the subquery is read several times below and must run once per alumnus.
+    last = (select(a.id.label("alumnus_id"), last_reached.label("at")).where(*conditions)
+            .cte("last_reached").prefix_with("MATERIALIZED"))
+    contact_query = (
+        select(last.c.alumnus_id, epoch_seconds(last.c.at), func.count(c.id),
+               epoch_seconds(func.min(c.occurred_at)),
+               func.sum(case((c.method == CheckinMethod.CALL.value, 0), else_=1)))
+        .select_from(last.outerjoin(CheckIn.__table__, and_(
+            # A plain lower bound (not "IS NULL OR …") so that the index range starts there.
+            c.alumnus_id == last.c.alumnus_id, c.occurred_at < end,
+            c.occurred_at > func.coalesce(last.c.at, _BEFORE_ANYTHING))))
+        .group_by(last.c.alumnus_id, last.c.at)
+    )
+    for alumnus_id, last_at, attempts, first_attempt, not_calls in session.execute(contact_query):
+        f = facts[alumnus_id]
+        if last_at is not None:
+            f.last_reached_on = _local_day(last_at)
+        if attempts:
+            f.unanswered_in_a_row = attempts
+            f.unanswered_since = _local_day(first_attempt)
+            f.unanswered_all_calls = not not_calls
+
+    # 3. The last reached check-ins of the recent past, newest first: those from the K-th newest on.
+    kept = recent_checkins_kept(settings)
+    lookback = day_start(ctx.lookback_start)
+    older = CheckIn.__table__.alias("older")
+    kth_newest = (
+        select(older.c.occurred_at)
+        .where(older.c.alumnus_id == a.id, older.c.outcome == CheckinOutcome.REACHED.value,
+               older.c.occurred_at < end)
+        .order_by(older.c.occurred_at.desc())
+        .limit(1).offset(kept - 1)
+        .scalar_subquery()
+    )
+    # The K-th newest is the only lower bound: with a second one (the look-back) the database may
+    # start the index range there and run the subquery for every row instead of once per alumnus.
+    # Rows before the look-back are dropped here; there are at most K of them per alumnus anyway.
+    recent_query = (
+        select(c.alumnus_id, epoch_seconds(c.occurred_at), c.mood, c.craving, c.meetings_attended,
+               cast(c.warning_signs, Text))
+        .select_from(Alumnus.__table__.join(CheckIn.__table__, and_(
+            c.alumnus_id == a.id, c.occurred_at < end, c.occurred_at >= func.coalesce(kth_newest, lookback))))
+        .where(*conditions, reached)
+        .order_by(c.alumnus_id, c.occurred_at.desc(), c.id.desc())
+    )
+    first_second = int(lookback.timestamp())
+    recent: dict[int, list[CheckinFact]] = {}
+    for alumnus_id, at, mood, craving, meetings, signs in session.execute(recent_query):
+        checkins = recent.get(alumnus_id)
+        if checkins is None:
+            recent[alumnus_id] = checkins = []
+        elif len(checkins) == kept:
+            continue  # equal timestamps at the K-th place
+        if at < first_second:
+            continue
+        checkins.append(CheckinFact(_local_day(at), mood, craving, meetings,
+                                    () if signs == "[]" else _signs(signs)))
+    for alumnus_id, checkins in recent.items():
+        facts[alumnus_id].recent = tuple(checkins)
+
+    # 4. Meeting attendance recorded in the meetings window.
+    m = MeetingAttendance.__table__.c
+    meetings_query = (
+        select(m.alumnus_id, func.count(), func.sum(case((m.attended, 1), else_=0)))
+        .where(m.alumnus_id.in_(caseload), m.met_on >= ctx.meetings_start, m.met_on <= today)
+        .group_by(m.alumnus_id)
+    )
+    for alumnus_id, recorded, attended in session.execute(meetings_query):
+        f = facts[alumnus_id]
+        f.meetings_recorded, f.meetings_recorded_attended = recorded, int(attended or 0)
+
+    # 5. The last two BARC-10 and AWARE results.
+    for (alumnus_id, instrument), results in _last_two_results(session, caseload, today).items():
+        if instrument == BARC10:
+            facts[alumnus_id].barc10 = results
+        else:
+            facts[alumnus_id].aware = results
+
+    # 6. The latest return to use in the recurrence window.
+    e = RecurrenceEvent.__table__.c
+    events_query = (
+        select(e.alumnus_id, e.occurred_on, e.kind)
+        .where(e.alumnus_id.in_(caseload), e.occurred_on <= today,
+               e.occurred_on >= today - timedelta(days=settings.recurrence_window_days))
+        .order_by(e.alumnus_id, e.occurred_on, e.id)
+    )
+    for alumnus_id, on, kind in session.execute(events_query):
+        facts[alumnus_id].last_recurrence = RecurrenceFact(on, kind)  # the newest comes last
+
+    # 7. Mentor pairings, once mentoring exists.
+    source = mentors or PairingTableSource()
+    for alumnus_id, mentor in source.mentor_facts(session, facts.keys(), today, end).items():
+        if alumnus_id in facts:
+            facts[alumnus_id].mentor = mentor
+
+    return Caseload(people, list(facts.values()))
+
+
+def _last_two_results(session: Session, caseload, today: date) -> dict[tuple[int, str], tuple[AssessmentFact, ...]]:
+    """Each alumnus's two newest BARC-10 and AWARE results, newest first (same day: the later entry).
+
+    The two newest results lie on the two newest dates; those are found in the index alone, and
+    only the rows on them are read.
+    """
+    r = AssessmentResult.__table__.c
+    earlier = AssessmentResult.__table__.alias("earlier")
+    latest = (
+        select(r.alumnus_id, r.instrument, func.max(r.administered_on).label("last_on"))
+        .where(r.alumnus_id.in_(caseload), r.instrument.in_((BARC10, AWARE)), r.administered_on <= today)
+        .group_by(r.alumnus_id, r.instrument)
+        .cte("latest").prefix_with("MATERIALIZED")
+    )
+    date_before = (
+        select(func.max(earlier.c.administered_on))
+        .where(earlier.c.alumnus_id == latest.c.alumnus_id, earlier.c.instrument == latest.c.instrument,
+               earlier.c.administered_on < latest.c.last_on)
+        .scalar_subquery()
+    )
+    query = (
+        select(r.alumnus_id, r.instrument, r.administered_on, r.total)
+        .select_from(latest.join(AssessmentResult.__table__, and_(
+            r.alumnus_id == latest.c.alumnus_id, r.instrument == latest.c.instrument,
+            r.administered_on <= latest.c.last_on,
+            r.administered_on >= func.coalesce(date_before, latest.c.last_on))))
+        .order_by(r.alumnus_id, r.instrument, r.administered_on.desc(), r.id.desc())
+    )
+    results: dict[tuple[int, str], list[AssessmentFact]] = {}
+    for alumnus_id, instrument, on, total in session.execute(query):
+        values = results.setdefault((alumnus_id, instrument), [])
+        if len(values) < 2:
+            values.append(AssessmentFact(on, total))
+    return {key: tuple(values) for key, values in results.items()}
+
+
+class AttentionService:
+    """The needs-attention queue of a caseload (or of everyone)."""
+
+    def __init__(self, database: Database, *, today: Callable[[], date] = date.today,
+                 mentors: MentorSource | None = None):
+        self.database = database
+        self._today = today
+        self._mentors = mentors
+
+    def queue(self, caseworker_id: int | None = None) -> list[AttentionRow]:
+        today = self._today()
+        with self.database.session() as session:
+            settings = stored_values(session)
+            caseload = load_caseload(session, settings, today, CaseloadFilter(caseworker_id), self._mentors)
+        return queue(caseload, settings, today)
+
+    def assess_alumnus(self, alumnus_id: int) -> Attention | None:
+        """One alumnus's level and reasons (None: not followed — not active, or archived)."""
+        today = self._today()
+        with self.database.session() as session:
+            settings = stored_values(session)
+            caseload = load_caseload(session, settings, today, CaseloadFilter(alumni_ids=(alumnus_id,)),
+                                     self._mentors)
+        if not caseload.facts:
+            return None
+        return assess(caseload.facts[0], settings, today)

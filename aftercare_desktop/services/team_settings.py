@@ -1,0 +1,252 @@
+"""Team-wide settings: every threshold of the early-warning engine and the Today page, declared once.
+
+Each setting is a field of `TeamSettingsValues` with its type, default, allowed range and the words a
+settings page shows. The database (`team_settings`, one JSON value per key) holds only the values the
+team changed; everything else reads as its default. A stored value that no longer passes the checks
+(a range narrowed in a later version) reads as the default too, so a bad row never stops the Today
+page. Every change is audited as "team_setting" with the key as the changed field (never the value).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db import Database
+from ..errors import AftercareError, ValidationFailed
+from ..models import TeamSetting, utcnow
+from ..models.enums import AuditAction, CheckinCadence, label
+from . import audit
+from .audit import Actor
+from .validation import Problem
+
+log = logging.getLogger("aftercare.settings")
+
+ENTITY = "team_setting"
+
+
+@dataclass(frozen=True)
+class SettingInfo:
+    """How a setting reads on a settings page and which values it accepts."""
+
+    label: str
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    help: str = ""
+
+
+def _setting(default: Any, label: str, unit: str = "", minimum: float | None = None,
+             maximum: float | None = None, help: str = "") -> Any:
+    return field(default=default, metadata={"setting": SettingInfo(label, unit, minimum, maximum, help)})
+
+
+@dataclass(frozen=True)
+class TeamSettingsValues:
+    """The team's settings as plain typed values; the defaults are the app's recommendations."""
+
+    # -- check-ins ---------------------------------------------------------------------------------
+    default_checkin_cadence: CheckinCadence = _setting(
+        CheckinCadence.BIWEEKLY, "Check-in cadence without a plan",
+        help="How often someone without an active aftercare plan should hear from the team.")
+    overdue_grace_days_weekly: int = _setting(
+        2, "Grace after a weekly check-in is due", "days", 0, 14,
+        help="A weekly check-in counts as overdue this many days after it was due.")
+    overdue_grace_days_biweekly: int = _setting(
+        3, "Grace after a two-weekly check-in is due", "days", 0, 14)
+    overdue_grace_days_monthly: int = _setting(
+        5, "Grace after a monthly check-in is due", "days", 0, 30)
+    due_soon_days: int = _setting(
+        2, "Check-ins shown as due", "days ahead", 0, 14,
+        help="The Today page lists check-ins due today and within this many days.")
+    unanswered_attempts: int = _setting(
+        3, "Unanswered attempts in a row", "attempts", 2, 20,
+        help="Calls or messages without an answer, one after another, before it is a warning sign.")
+    # -- support meetings --------------------------------------------------------------------------
+    meetings_window_weeks: int = _setting(
+        2, "Meetings looked at", "weeks", 1, 12)
+    meetings_missed_share: float = _setting(
+        0.5, "Share of expected meetings missed", "", 0.1, 1.0,
+        help="0.5: half or more of the meetings the plan expects in the window were missed.")
+    # -- mood and cravings -------------------------------------------------------------------------
+    mood_window_checkins: int = _setting(
+        3, "Recent check-ins for mood", "check-ins", 1, 10)
+    mood_baseline_checkins: int = _setting(
+        6, "Earlier check-ins that make someone's usual mood", "check-ins", 3, 20)
+    mood_drop: float = _setting(
+        1.0, "Mood drop below their usual", "points", 0.5, 4.0)
+    craving_window_checkins: int = _setting(
+        4, "Check-ins for the craving trend", "check-ins", 2, 10)
+    craving_slope: float = _setting(
+        1.0, "Craving rise per check-in", "points", 0.1, 5.0,
+        help="The steepness of the trend (least squares over the window) that counts as rising.")
+    # -- warning signs -----------------------------------------------------------------------------
+    warning_sign_days: int = _setting(
+        28, "Warning signs looked back", "days", 7, 90)
+    warning_sign_count: int = _setting(
+        2, "Check-ins with the same warning sign", "check-ins", 1, 10)
+    # -- assessments -------------------------------------------------------------------------------
+    barc10_cutoff: int = _setting(
+        47, "BARC-10 cut-off", "points", 10, 60,
+        help="47 or more predicted sustained remission in the validation study (Vilsaint et al. 2017).")
+    barc10_drop: int = _setting(
+        5, "BARC-10 drop since the previous one", "points", 1, 50)
+    aware_rise: int = _setting(
+        10, "AWARE rise since the previous one", "points", 1, 168)
+    assessment_max_age_days: int = _setting(
+        180, "Assessments older than this are not used", "days", 30, 730)
+    # -- recurrence, mentoring, levels -------------------------------------------------------------
+    recurrence_window_days: int = _setting(
+        30, "A return to use counts for", "days", 1, 365)
+    mentor_lapse_days: int = _setting(
+        14, "No contact with the mentor for", "days", 3, 90)
+    high_level_signals: int = _setting(
+        2, "Strong signals at once for a high level", "signals", 1, 5)
+    # -- Today page --------------------------------------------------------------------------------
+    milestone_days_ahead: int = _setting(
+        14, "Upcoming milestones shown", "days ahead", 1, 60)
+    assessment_days_ahead: int = _setting(
+        7, "Assessments shown as due", "days ahead", 0, 30)
+
+    def grace_days(self, cadence: CheckinCadence) -> int:
+        return {
+            CheckinCadence.WEEKLY: self.overdue_grace_days_weekly,
+            CheckinCadence.BIWEEKLY: self.overdue_grace_days_biweekly,
+            CheckinCadence.MONTHLY: self.overdue_grace_days_monthly,
+        }[cadence]
+
+
+DEFAULTS = TeamSettingsValues()
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting as a settings page lists it."""
+
+    key: str
+    kind: type
+    default: Any
+    info: SettingInfo
+    choices: tuple[StrEnum, ...] = ()
+
+
+def _specs() -> dict[str, SettingSpec]:
+    specs = {}
+    for f in fields(TeamSettingsValues):
+        kind = type(f.default)
+        choices = tuple(kind) if issubclass(kind, StrEnum) else ()
+        specs[f.name] = SettingSpec(f.name, kind, f.default, f.metadata["setting"], choices)
+    return specs
+
+
+SPECS: dict[str, SettingSpec] = _specs()
+
+
+def check(key: str, value: Any) -> tuple[Any, str | None]:
+    """(the value in its setting's type, problem) — the problem is None when the value is accepted."""
+    spec = SPECS.get(key)
+    if spec is None:
+        raise AftercareError(f"There is no team setting called '{key}'.")
+    name = spec.info.label
+    if spec.choices:
+        try:
+            return spec.kind(value), None
+        except ValueError:
+            allowed = ", ".join(label(choice).lower() for choice in spec.choices)
+            return value, f"{name}: choose one of {allowed}."
+    # bool is an int to Python, but True is not a number of days.
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return value, f"{name}: enter a number."
+    try:
+        number = float(value) if spec.kind is float else _whole(value)
+    except ValueError:
+        kind = "a number" if spec.kind is float else "a whole number"
+        return value, f"{name}: enter {kind}."
+    if not math.isfinite(number):
+        return value, f"{name}: enter a number."
+    low, high = spec.info.minimum, spec.info.maximum
+    if (low is not None and number < low) or (high is not None and number > high):
+        return number, f"{name}: enter {_plain(low)} to {_plain(high)}{' ' + spec.info.unit if spec.info.unit else ''}."
+    return number, None
+
+
+def _whole(value: int | float | str) -> int:
+    if isinstance(value, int):
+        return value
+    number = float(value)
+    if not number.is_integer():
+        raise ValueError(value)
+    return int(number)
+
+
+def _plain(number: float | None) -> str:
+    return f"{number:g}"
+
+
+def stored_values(session: Session) -> TeamSettingsValues:
+    """The settings as stored in the database, defaults for the rest; within the caller's session."""
+    changes = {}
+    for key, value in session.execute(select(TeamSetting.key, TeamSetting.value)):
+        if key not in SPECS:
+            continue  # a setting of another part of the app, or of a newer version
+        clean, problem = check(key, value)
+        if problem:
+            log.warning("team setting %s holds a value out of range; using its default", key)
+            continue
+        changes[key] = clean
+    return replace(DEFAULTS, **changes)
+
+
+class TeamSettingsService:
+    def __init__(self, database: Database):
+        self.database = database
+
+    @staticmethod
+    def specs() -> list[SettingSpec]:
+        return list(SPECS.values())
+
+    def load(self) -> TeamSettingsValues:
+        with self.database.session() as session:
+            return stored_values(session)
+
+    def get(self, key: str) -> Any:
+        if key not in SPECS:
+            raise AftercareError(f"There is no team setting called '{key}'.")
+        return getattr(self.load(), key)
+
+    def set(self, key: str, value: Any, actor: Actor) -> TeamSettingsValues:
+        """Check and store one setting; raises ValidationFailed with the reason when refused."""
+        clean, problem = check(key, value)
+        if problem:
+            raise ValidationFailed([Problem(key, problem)])
+        stored = clean.value if isinstance(clean, StrEnum) else clean
+        with self.database.session() as session:
+            row = session.get(TeamSetting, key)
+            if row is None:
+                session.add(TeamSetting(key=key, value=stored, updated_by_id=actor.staff_id))
+                audit.record(session, actor, AuditAction.CREATE, ENTITY, None, [key])
+            elif row.value != stored:
+                row.value = stored
+                row.updated_at = utcnow()
+                row.updated_by_id = actor.staff_id
+                audit.record(session, actor, AuditAction.UPDATE, ENTITY, None, [key])
+            session.commit()
+            return stored_values(session)
+
+    def reset(self, key: str, actor: Actor) -> TeamSettingsValues:
+        """Back to the app's default: the stored value is removed."""
+        if key not in SPECS:
+            raise AftercareError(f"There is no team setting called '{key}'.")
+        with self.database.session() as session:
+            row = session.get(TeamSetting, key)
+            if row is not None:
+                session.delete(row)
+                audit.record(session, actor, AuditAction.DELETE, ENTITY, None, [key])
+            session.commit()
+            return stored_values(session)
