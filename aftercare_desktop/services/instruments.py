@@ -136,6 +136,7 @@ class InstrumentDefinition:
     cadence: Cadence | None
     chart_y_min: int
     chart_y_max: int
+    order: int = 100
     path: Path | None = None
 
     @property
@@ -277,7 +278,7 @@ def instrument_folders() -> list[Path]:
 
 
 def load_instruments(folders: Iterable[Path] | None = None) -> dict[str, InstrumentDefinition]:
-    """Every definition (*.json) in the folders, checked, by code, in file-name order.
+    """Every definition (*.json) in the folders, checked, by code; in `order`, then file-name order.
 
     Raises AftercareError naming the file and the problem when a file is broken, or when two files
     define the same code.
@@ -292,7 +293,7 @@ def load_instruments(folders: Iterable[Path] | None = None) -> dict[str, Instrum
                     f"Instrument files {other.name if other else '?'} and {path.name} both define "
                     f"{definition.code}; remove or rename one of them.")
             found[definition.code] = definition
-    return found
+    return dict(sorted(found.items(), key=lambda pair: pair[1].order))
 
 
 def load_instrument_file(path: Path) -> InstrumentDefinition:
@@ -319,6 +320,7 @@ _TOP_LEVEL = {
     "format": True, "code": True, "name": True, "version": True, "citation": True, "source": True,
     "instructions": True, "wording_note": False, "scale": True, "items": True, "reverse_scored": True,
     "total": True, "direction": True, "bands": True, "cut_off": True, "cadence": True, "chart": True,
+    "order": False,
 }
 
 
@@ -381,6 +383,9 @@ def parse_definition(raw: Any, path: Path | None = None) -> InstrumentDefinition
     if any(item.text is None for item in items) and not wording_note:
         raise DefinitionError("some items have no text; say why in 'wording_note'.")
 
+    order = obj.get("order")
+    order = 100 if order is None else _whole(order, "'order'")
+
     return InstrumentDefinition(
         code=code,
         name=obj.text("name"),
@@ -400,6 +405,7 @@ def parse_definition(raw: Any, path: Path | None = None) -> InstrumentDefinition
         cadence=cadence,
         chart_y_min=y_min,
         chart_y_max=y_max,
+        order=order,
         path=path,
     )
 

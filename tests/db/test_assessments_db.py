@@ -71,7 +71,7 @@ def test_trend_is_oldest_first_with_the_cut_off(any_db, any_actor, service):
     service.record(alumnus_id, BARC_10, date(2026, 2, 10), BARC_44, any_actor)
     trend = service.trend(alumnus_id, BARC_10)
     assert trend.points == ((date(2026, 2, 10), 44), (date(2026, 5, 10), 47))
-    assert trend.cut_off.value == 47 and (trend.y_min, trend.y_max) == (10, 60)
+    assert trend.cut_off.value == 47 and (trend.y_min, trend.y_max) == (0, 60)
     assert service.trend(alumnus_id, AWARE).points == ()
 
 

@@ -37,7 +37,7 @@ def write(folder: Path, raw, name: str = "mine.json") -> Path:
 
 
 def test_both_shipped_instruments_load(shipped):
-    assert set(shipped) == {BARC_10, AWARE}
+    assert list(shipped) == [BARC_10, AWARE]  # in their `order`
     for definition in shipped.values():
         assert [item.number for item in definition.items] == list(range(1, definition.item_count + 1))
         assert definition.citation and definition.source and definition.instructions
@@ -56,7 +56,7 @@ def test_barc10_facts(shipped):
     assert barc.items[0].text == "There are more important things to me in life than using substances."
     assert barc.items[9].text == "I am making good progress on my recovery journey."
     assert barc.cadence.at_discharge
-    assert (barc.chart_y_min, barc.chart_y_max) == (10, 60)
+    assert (barc.chart_y_min, barc.chart_y_max) == (0, 60)
 
 
 def test_aware_facts(shipped):
@@ -166,9 +166,10 @@ def test_two_files_with_the_same_code(tmp_path, barc_raw):
 def test_an_organisation_adds_its_own_instrument(tmp_path, barc_raw):
     own = copy.deepcopy(barc_raw)
     own.update(code="MY-SCALE-2", name="Our own check", cut_off=None, cadence=None, wording_note=None)
+    own.pop("order")  # appears after the shipped ones
     write(tmp_path, own, "own.json")
     found = load_instruments([resource("instruments"), tmp_path])
-    assert list(found) == [AWARE, BARC_10, "MY-SCALE-2"]
+    assert list(found) == [BARC_10, AWARE, "MY-SCALE-2"]
     assert found["MY-SCALE-2"].cut_off is None and found["MY-SCALE-2"].cadence is None
 
 
