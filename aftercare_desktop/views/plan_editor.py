@@ -240,9 +240,9 @@ def _convert(column: Column, value):
 
 GOAL_COLUMNS = (
     Column("Goal", "text", width=360),
-    Column("Life area", "life_area", "enum", LifeArea, 130),
-    Column("Target date", "target_date", "date", width=100),
-    Column("Status", "status", "enum", GoalStatus, 110),
+    Column("Life area", "life_area", "enum", LifeArea, 125),
+    Column("Target date", "target_date", "date", width=95),
+    Column("Status", "status", "enum", GoalStatus, 100),
 )
 TEMPLATE_GOAL_COLUMNS = GOAL_COLUMNS[:2]
 MEETING_COLUMNS = (
@@ -645,9 +645,9 @@ class TriggersEditor(QWidget):
 
         detail = QFormLayout()
         detail.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        trigger_label = QLabel("&Trigger")
+        trigger_label = QLabel("Tr&igger")
         trigger_label.setBuddy(self.trigger_edit)
-        strategies_label = QLabel("Coping\n&strategies")
+        strategies_label = QLabel("Copin&g\nstrategies")
         strategies_label.setBuddy(self.strategies_edit)
         detail.addRow(trigger_label, self.trigger_edit)
         detail.addRow(strategies_label, self.strategies_edit)
@@ -895,14 +895,14 @@ class PlanEditor(QWidget):
         versions_layout.addWidget(versions_label)
         versions_layout.addWidget(self.versions, 1)
         versions_layout.addWidget(versions_hint)
-        versions.setMinimumWidth(200)
+        versions.setMinimumWidth(170)
 
         splitter = QSplitter()
         splitter.addWidget(self.scroll)
         splitter.addWidget(versions)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)
-        splitter.setSizes([900, 240])
+        splitter.setSizes([1000, 190])
         splitter.setChildrenCollapsible(False)
 
         self.banner = QLabel()
@@ -912,7 +912,7 @@ class PlanEditor(QWidget):
                                   "border: 1px solid palette(mid); padding: 6px; }")
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(header)
         layout.addWidget(self.banner)
         layout.addWidget(self.message)

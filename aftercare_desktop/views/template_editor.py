@@ -118,7 +118,7 @@ class TemplateEditorDialog(QDialog):
         about = QGroupBox("Template")
         form = QFormLayout(about)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for caption, name, widget in (("&Name *", "name", self.name),
+        for caption, name, widget in (("Na&me *", "name", self.name),
                                       ("Descri&ption", "description", self.description)):
             holder = QWidget()
             box = QVBoxLayout(holder)
