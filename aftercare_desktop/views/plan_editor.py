@@ -1462,10 +1462,15 @@ class PlanEditor(QWidget):
 
     def _saved(self, result) -> None:
         plan, history = result
+        unchanged = self._active is not None and plan.id == self._active.id
         self._set_busy(False)
         self._active, self._history = plan, history
-        self._show_plan(plan, read_only=False,
-                        message=f"Saved as version {plan.version} at {datetime.now().strftime('%H:%M')}.")
+        if unchanged:
+            # Only spaces or blank lines differed: the service keeps the plan as it was.
+            message = f"Nothing to save: the plan is unchanged at version {plan.version}."
+        else:
+            message = f"Saved as version {plan.version} at {datetime.now().strftime('%H:%M')}."
+        self._show_plan(plan, read_only=False, message=message)
         self.saved.emit(plan.id)
 
     def _save_failed(self, error: BaseException) -> None:

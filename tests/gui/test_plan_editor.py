@@ -447,3 +447,15 @@ def test_showing_the_same_alumnus_again_keeps_unsaved_edits(qtbot, editor, alumn
     type_at_end(qtbot, editor.housing, "Sober-living house on Belmont")
     editor.show_alumnus(alumnus_id)  # as the profile does after its record is saved
     assert editor.housing.toPlainText() == "Sober-living house on Belmont" and editor.is_dirty()
+
+
+def test_only_spaces_changed_makes_no_new_version(qtbot, editor, plans, alumnus_id):
+    start_from(qtbot, editor, "Alcohol")
+    save(qtbot, editor)
+    type_at_end(qtbot, editor.signs, "\n   ")
+    assert editor.is_dirty() is False  # blank lines do not count
+    editor.goals_model.setData(editor.goals_model.index(0, 0), editor.goals_model.index(0, 0).data() + "  ")
+    assert editor.is_dirty()
+    save(qtbot, editor)
+    assert editor.message.text() == "Nothing to save: the plan is unchanged at version 1."
+    assert len(plans.history(alumnus_id)) == 1 and not editor.is_dirty()
