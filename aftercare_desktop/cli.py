@@ -6,6 +6,7 @@ Exit codes: 0 done, 1 some input rejected, 2 usage or environment error.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -64,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--on-duplicate", choices=("skip", "update"), default="skip",
         help="what to do with rows whose client ID already exists (default: skip)",
     )
+
+    attention = commands.add_parser(
+        "attention", help="print who needs attention and why (names are shown: keep it on your own screen)",
+        description="Print the needs-attention queue of the early-warning engine: high before watch, then the "
+        "longest-standing concern first, each alumnus with the reasons and the date each signal began.",
+    )
+    _database_option(attention, required=True)
+    attention.add_argument("--caseworker", metavar="NAME", help="only this caseworker's caseload (default: everyone)")
+    attention.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return parser
 
 
@@ -72,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return _run_gui(args)
-        handler = {"demo-data": _demo_data, "migrate": _migrate, "import-alumni": _import_alumni}[args.command]
+        handler = {"demo-data": _demo_data, "migrate": _migrate, "import-alumni": _import_alumni,
+                   "attention": _attention}[args.command]
         return handler(args)
     except AftercareError as exc:
         print(f"aftercare-desktop: {exc}", file=sys.stderr)
@@ -150,3 +161,70 @@ def _import_alumni(args: argparse.Namespace) -> int:
         print(f"row {rejected.row_number}: {rejected.reason}")
     print(report.summary())
     return EXIT_REJECTED if report.rejected else EXIT_OK
+
+
+def _attention(args: argparse.Namespace) -> int:
+    from .db import sqlite_path
+    from .services import staff
+    from .services.early_warning import AttentionService
+
+    # A report reads; a mistyped path must not become a new, empty database that "needs nothing".
+    path = sqlite_path(resolve_url(args.database))
+    if path is not None and not path.exists():
+        print(f"aftercare-desktop attention: error: there is no database at {path}", file=sys.stderr)
+        return EXIT_USAGE
+    database = _open_migrated(args.database)
+    try:
+        caseworker_id = None
+        if args.caseworker is not None:
+            member = staff.find_staff_by_name(database, args.caseworker)
+            if member is None:
+                known = ", ".join(m.display_name for m in staff.list_staff(database)) or "none yet"
+                print(f"aftercare-desktop attention: error: no staff member is called '{args.caseworker}' "
+                      f"(staff: {known})", file=sys.stderr)
+                return EXIT_USAGE
+            caseworker_id = member.id
+        service = AttentionService(database)
+        rows = service.queue(caseworker_id)
+    finally:
+        database.dispose()
+    # The one place where names are printed: on the user's own terminal, never into a log.
+    if args.json:
+        print(json.dumps([_attention_json(row) for row in rows], indent=2, ensure_ascii=False))
+    else:
+        whose = f"caseload of {member.display_name}" if caseworker_id is not None else "everyone"
+        print(_attention_table(rows, whose))
+    return EXIT_OK
+
+
+def _attention_json(row) -> dict:
+    return {
+        "id": row.alumnus_id,
+        "name": row.name,
+        "client_id": row.client_id,
+        "level": row.level.value,
+        "since": row.since.isoformat(),
+        "reasons": [{"text": r.text, "since": r.since.isoformat(), "signal": r.signal.value} for r in row.reasons],
+    }
+
+
+def _attention_table(rows, whose: str) -> str:
+    from .models.enums import WarningLevel
+
+    if not rows:
+        return f"Nobody needs attention ({whose})."
+    high = sum(1 for row in rows if row.level is WarningLevel.HIGH)
+    title = f"Needs attention ({whose}): {len(rows)} alumni, {high} high, {len(rows) - high} watch"
+    header = ("LEVEL", "NAME", "CLIENT ID", "SINCE", "REASON")
+    lines = []
+    for row in rows:
+        for number, reason in enumerate(row.reasons):
+            first = number == 0
+            lines.append((row.level.value if first else "", row.name if first else "",
+                          row.client_id if first else "", reason.since.isoformat(), reason.text))
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header) - 1)]
+
+    def render(cells) -> str:
+        return "  ".join([*(cell.ljust(width) for cell, width in zip(cells, widths)), cells[-1]]).rstrip()
+
+    return "\n".join([title, "", render(header), *map(render, lines)])
