@@ -9,6 +9,7 @@ from datetime import date
 from ..db import Database
 from . import staff
 from .alumni import AlumniService
+from .assessments import AssessmentService
 from .audit import Actor
 from .checkins import CheckInService
 from .directory import DirectoryService
@@ -33,6 +34,7 @@ class AppContext:
     checkins: CheckInService = field(init=False)
     meetings: MeetingService = field(init=False)
     sobriety: SobrietyService = field(init=False)
+    assessments: AssessmentService = field(init=False)
 
     def __post_init__(self) -> None:
         self.alumni = AlumniService(self.database, today=self.today)
@@ -42,6 +44,7 @@ class AppContext:
         self.checkins = CheckInService(self.database, today=self.today)
         self.meetings = MeetingService(self.database, today=self.today)
         self.sobriety = SobrietyService(self.database, today=self.today)
+        self.assessments = AssessmentService(self.database, today=self.today)
 
     def set_acting_staff(self, member: StaffRecord) -> None:
         self.acting_staff = member

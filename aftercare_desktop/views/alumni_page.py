@@ -8,6 +8,7 @@ from ..services.context import AppContext
 from .background import TaskRunner
 from .directory_model import DirectoryModel
 from .directory_view import DirectoryView
+from .assessments_panel import AssessmentsPanel
 from .plan_editor import PlanEditor
 from .profile_view import ProfileView
 from .timeline_panel import TimelinePanel
@@ -24,6 +25,8 @@ class AlumniPage(QStackedWidget):
         self.timeline = TimelinePanel(context, runner)
         self.profile.add_panel("Aftercare &plan", self.plan_editor)
         self.profile.add_panel("Check-&ins and recovery", self.timeline)
+        self.assessments = AssessmentsPanel(context, runner)
+        self.profile.add_panel("Assess&ments", self.assessments)
         # A return to use moves the sobriety date: the record on screen must not keep the old one.
         self.timeline.sobriety_changed.connect(lambda _id: self.profile.reload())
         self.addWidget(self.directory)
