@@ -147,12 +147,17 @@ def run_gui(url_text: str, *, demo: bool = False, exit_after_startup: bool = Fal
 
 
 def _exit_when_shown(app: QApplication, window) -> int:
-    """Quit as soon as the first page of data is on screen (the smoke test and start-up benchmark)."""
+    """Quit once the first pages of data are on screen (the smoke test and start-up benchmark)."""
     outcome = {"code": 2}
-    model = window.alumni_page.model
+    waiting = {"directory", "today"}
 
-    def shown() -> None:
-        outcome["code"] = 0
+    def shown(part: str) -> None:
+        waiting.discard(part)
+        if not waiting:
+            outcome["code"] = 0
+            QTimer.singleShot(0, finish)
+
+    def finish() -> None:
         window.close()
         app.quit()
 
@@ -160,8 +165,9 @@ def _exit_when_shown(app: QApplication, window) -> int:
         print(f"aftercare-desktop: {message}", file=sys.stderr)
         app.quit()
 
-    model.first_page_ready.connect(lambda: QTimer.singleShot(0, shown))
-    model.failed.connect(failed)
+    window.alumni_page.model.first_page_ready.connect(lambda: shown("directory"))
+    window.alumni_page.model.failed.connect(failed)
+    window.today_page.loaded.connect(lambda: shown("today"))
     QTimer.singleShot(STARTUP_TIMEOUT_MS, app.quit)
     app.exec()
     return outcome["code"]

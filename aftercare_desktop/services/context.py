@@ -18,6 +18,7 @@ from .plan_templates import PlanTemplateService
 from .plans import PlanService
 from .records import StaffRecord
 from .sobriety import SobrietyService
+from .today import TodayService
 
 
 @dataclass
@@ -35,6 +36,7 @@ class AppContext:
     meetings: MeetingService = field(init=False)
     sobriety: SobrietyService = field(init=False)
     assessments: AssessmentService = field(init=False)
+    today_page: TodayService = field(init=False)
 
     def __post_init__(self) -> None:
         self.alumni = AlumniService(self.database, today=self.today)
@@ -45,6 +47,8 @@ class AppContext:
         self.meetings = MeetingService(self.database, today=self.today)
         self.sobriety = SobrietyService(self.database, today=self.today)
         self.assessments = AssessmentService(self.database, today=self.today)
+        self.today_page = TodayService(self.database, today=self.today, sobriety=self.sobriety,
+                                       assessments=self.assessments)
 
     def set_acting_staff(self, member: StaffRecord) -> None:
         self.acting_staff = member

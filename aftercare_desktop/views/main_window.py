@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME, __version__, settings
 from ..services.context import AppContext
 from .alumni_page import AlumniPage
+from .today_page import TodayPage
 from .background import TaskRunner
 from .icons import icon
 
@@ -31,6 +32,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
         self.setWindowIcon(icon("app"))
 
+        self.today_page = TodayPage(context, self.runner)
         self.alumni_page = AlumniPage(context, self.runner)
         self.pages = QStackedWidget()
         self.sidebar = QListWidget()
@@ -38,7 +40,9 @@ class MainWindow(QMainWindow):
         self.sidebar.setIconSize(QSize(22, 22))
         self.sidebar.setFixedWidth(150)
         self.sidebar.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._add_page("Today", "today", self.today_page)
         self._add_page("Alumni", "alumni", self.alumni_page)
+        self.today_page.open_requested.connect(self.open_alumnus)
         self.sidebar.currentRowChanged.connect(self._switch_page)
 
         central = QWidget()
@@ -72,6 +76,12 @@ class MainWindow(QMainWindow):
             self.sidebar.blockSignals(False)
             return
         self.pages.setCurrentIndex(row)
+        if self.pages.widget(row) is self.today_page and current is not None and current is not self.today_page:
+            self.today_page.refresh()  # things may have moved on while on another page
+
+    def open_alumnus(self, alumnus_id: int) -> None:
+        if self._show_alumni():
+            self.alumni_page.open_record(alumnus_id)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -139,9 +149,9 @@ class MainWindow(QMainWindow):
         self.staff_label.setText(f"Working as: {who}")
 
     def start(self) -> None:
-        """Load the data of the first page (in the background)."""
+        """Load the pages' data (in the background); the caseworker starts on Today."""
+        self.today_page.refresh()
         self.alumni_page.start()
-        self.alumni_page.directory.focus_search()
 
     def show_about(self) -> None:
         QMessageBox.about(

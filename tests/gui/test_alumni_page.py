@@ -17,6 +17,7 @@ def window(qtbot, context, answers):
     model = window.alumni_page.model
     with qtbot.waitSignal(model.loaded, timeout=5000):
         window.start()
+    window.sidebar.setCurrentRow(window.pages.indexOf(window.alumni_page))
     yield window
     answers.leave = dialogs.Leave.DISCARD  # tests may leave edits behind; closing must not ask
     window.close()
@@ -50,7 +51,7 @@ def test_window_shows_database_staff_and_count(window):
     assert "aftercare.sqlite" in window.database_label.text()
     assert window.staff_label.text() == "Working as: Dana Reyes"
     assert window.alumni_page.directory.count_label.text() == "3 alumni"
-    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == ["Alumni"]
+    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == ["Today", "Alumni"]
 
 
 def test_search_as_you_type_ignores_accents(qtbot, window):
