@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -301,7 +301,9 @@ class CheckInService:
                  now: Callable[[], datetime] | None = None):
         self.database = database
         self._today = today
-        self._now = now or (lambda: datetime.now(timezone.utc))
+        # The clock follows the app's "today": with the real one it is simply now; with a fixed day
+        # (tests, demos) "not in the future" is judged on that day, as the dialog's "now" is.
+        self._now = now or now_on(today)
 
     def validate(self, data: CheckInData) -> list[Problem]:
         return check_checkin(data, self._now())

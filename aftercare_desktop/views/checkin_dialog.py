@@ -329,7 +329,7 @@ class CheckInDialog(QDialog):
         self.errors["who"] = self.errors["method"] = self.errors["occurred_at"]
         self._row(top, "&Outcome", self.outcome, "outcome")
         self.reached_labels = [
-            self._row(top, "M&ood (1–5)", self.mood, "mood"),
+            self._row(top, "Moo&d (1–5)", self.mood, "mood"),
             self._row(top, "C&raving (0–10)", self.craving, "craving"),
             self._row(top, "Any &use since last contact?", used_row, "used_since_last"),
             self._row(top, "Meetings since last &contact", self.meetings, "meetings_attended"),

@@ -270,3 +270,19 @@ def test_scale_input_keys(qtbot):
     assert mood.value() == 1
     qtbot.mouseClick(mood.buttons[5], Qt.MouseButton.LeftButton)
     assert mood.value() == 5 and mood.buttons[5].isChecked() and not mood.buttons[1].isChecked()
+
+
+def mnemonics(widget) -> list[str]:
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+    letters = []
+    for child in widget.findChildren(QAbstractButton) + widget.findChildren(QLabel):
+        text = child.text().replace("&&", "")
+        if "&" in text and text.index("&") + 1 < len(text):
+            letters.append(text[text.index("&") + 1].lower())
+    return letters
+
+
+def test_every_alt_key_in_the_dialog_is_used_once(qtbot, context, alumnus_id):
+    dialog = open_dialog(qtbot, context, alumnus_id)
+    letters = mnemonics(dialog)
+    assert len(letters) >= 9 and len(letters) == len(set(letters)), letters

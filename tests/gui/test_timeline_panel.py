@@ -286,3 +286,14 @@ def test_loading_in_the_background_drops_a_stale_answer(qtbot, context, alumnus_
     runner.wait_for_done()
     qtbot.waitUntil(lambda: not runner.busy, timeout=5000)  # every answer delivered; the stale one ignored
     assert panel.alumnus_id == other and panel.model.rowCount() == 0
+
+
+def test_panel_alt_keys_leave_the_window_and_profile_tabs_alone(qtbot, panel, context, alumnus_id):
+    from tests.gui.test_checkin_dialog import mnemonics
+
+    with qtbot.waitSignal(panel.loaded, timeout=3000):
+        panel.show_alumnus(alumnus_id)
+    letters = mnemonics(panel)
+    assert len(letters) == len(set(letters)), letters
+    # File, Edit, Help menus; Record, Plan, check-Ins, assessMents tabs of the profile.
+    assert not set(letters) & set("fehrpim"), letters
