@@ -98,6 +98,8 @@ class MainWindow(QMainWindow):
 
         edit_menu = self.menuBar().addMenu("&Edit")
         self.find_action = self._action(edit_menu, "&Find alumnus", QKeySequence.StandardKey.Find, self._find)
+        edit_menu.addSeparator()
+        self.templates_action = self._action(edit_menu, "Aftercare plan &templates…", None, self.edit_templates)
 
         help_menu = self.menuBar().addMenu("&Help")
         about = self._action(help_menu, f"&About {APP_NAME}", None, self.show_about)
@@ -131,6 +133,13 @@ class MainWindow(QMainWindow):
         wizard.imported.connect(lambda _count: self.alumni_page.model.refresh())
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.open()
+
+    def edit_templates(self) -> None:
+        from .template_editor import TemplateEditorDialog
+
+        dialog = TemplateEditorDialog(self.context, self.runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def _switch_staff(self) -> None:
         from ..app import choose_acting_staff
