@@ -15,9 +15,12 @@ from pathlib import Path
 
 from .core import BenchError, Context, Result, child_env
 from .data import CACHE_DIR, cached_database, remove_folder
-from .figures import cold_start, first_page, memory, save, search
+from .figures import checkin, cold_start, first_page, memory, save, search, timeline, today
 
-FIGURES = {module.FIGURE: module for module in (first_page, search, cold_start, memory, save)}
+FIGURES = {
+    module.FIGURE: module
+    for module in (first_page, search, cold_start, memory, save, today, checkin, timeline)
+}
 DEFAULT_ALUMNI = 100_000
 DEFAULT_SEED = 1
 
@@ -106,7 +109,7 @@ def _notes(result: Result) -> str:
     details = result.details
     if "p50_ms" not in details:
         return f"median of {details['runs']}" if "runs" in details else ""
-    samples = details.get("queries") or details.get("saves")
+    samples = details.get("queries") or details.get("saves") or details.get("samples")
     notes = f"p50 {details['p50_ms']:.1f} ms (baseline {details['baseline_p50_ms']:.1f}), n={samples}"
     if "painted_p95_ms" in details:
         notes += f"; with the rows painted p50 {details['painted_p50_ms']:.1f} / p95 {details['painted_p95_ms']:.1f} ms"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 import phonenumbers
@@ -149,7 +149,8 @@ def _date_problems(data: AlumnusData, today: date) -> list[Problem]:
     if data.discharge_date and data.discharge_date > today:
         problems.append(Problem("discharge_date", "Discharge date is in the future"))
     if data.sobriety_start_date:
-        if data.sobriety_start_date > today:
+        # Tomorrow is allowed: a return to use recorded today starts the count again the next day.
+        if data.sobriety_start_date > today + timedelta(days=1):
             problems.append(Problem("sobriety_start_date", "Sobriety start date is in the future"))
         elif data.date_of_birth and data.sobriety_start_date < data.date_of_birth:
             problems.append(Problem("sobriety_start_date", "Sobriety start date is before the date of birth"))

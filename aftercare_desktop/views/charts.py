@@ -122,7 +122,7 @@ class TrendChart(QWidget):
             painter.setPen(text_color)
             painter.drawText(QRectF(0, y - line_height / 2, left - 4, line_height),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             f"{value:.0f}" if y_span >= 8 else f"{value:g}")
+                             f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}")
             painter.setPen(QPen(grid_color, 1, Qt.PenStyle.DotLine))
         painter.setPen(text_color)
         axis_y = plot.bottom() + 2

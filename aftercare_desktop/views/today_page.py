@@ -333,6 +333,8 @@ class TodayPage(QWidget):
     def log_check_in(self, alumnus_id: int) -> None:
         self.dialog = CheckInDialog(self.context, self.runner, alumnus_id, self)
         self.dialog.logged.connect(self._logged)
+        # "Any use since last contact" goes on to record a return to use after the check-in.
+        self.dialog.recurrence_recorded.connect(lambda _outcome: self.refresh())
         self.dialog.open()
 
     def _logged(self, check_in_id: int) -> None:

@@ -37,13 +37,16 @@ class EnumCombo(QComboBox):
     def __init__(self, enum_cls: type[StrEnum], *, optional: bool = True, empty_text: str = NOT_SET,
                  parent: QWidget | None = None):
         super().__init__(parent)
+        self._enum = enum_cls
         if optional:
             self.addItem(empty_text, None)
         for member in enum_cls:
             self.addItem(label(member), member)
 
     def value(self):
-        return self.currentData()
+        """The chosen member (Qt hands enum data back as a plain string), or None for 'not set'."""
+        data = self.currentData()
+        return None if data is None else self._enum(data)
 
     def set_value(self, value) -> None:
         index = self.findData(value)

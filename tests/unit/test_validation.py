@@ -38,9 +38,10 @@ def test_discharge_before_admission_is_refused():
     assert check_alumnus(valid(admission_date=date(2025, 3, 1), discharge_date=date(2025, 3, 1)), today=TODAY).ok
 
 
-def test_sobriety_start_may_be_today_but_not_tomorrow():
-    assert check_alumnus(valid(sobriety_start_date=TODAY), today=TODAY).ok
-    assert fields_with_errors(valid(sobriety_start_date=date(2026, 6, 16))) == {"sobriety_start_date"}
+def test_sobriety_start_may_be_tomorrow_but_no_later():
+    # Tomorrow: the count after a return to use recorded today starts the next day.
+    assert check_alumnus(valid(sobriety_start_date=date(2026, 6, 16)), today=TODAY).ok
+    assert fields_with_errors(valid(sobriety_start_date=date(2026, 6, 17))) == {"sobriety_start_date"}
 
 
 @pytest.mark.parametrize(
