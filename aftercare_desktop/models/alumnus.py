@@ -21,6 +21,8 @@ class Alumnus(Base):
         Index("ix_alumni_caseworker_sort_name", "caseworker_id", "sort_name"),
         Index("ix_alumni_name_dob", "sort_name", "date_of_birth"),
         Index("ix_alumni_discharge_date", "discharge_date"),
+        # Upcoming milestones look for sobriety dates a set number of days, months and years ago.
+        Index("ix_alumni_sobriety_start_date", "sobriety_start_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
