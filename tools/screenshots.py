@@ -22,7 +22,7 @@ from aftercare_desktop.services.audit import Actor  # noqa: E402
 from aftercare_desktop.services.context import AppContext  # noqa: E402
 from aftercare_desktop.views.main_window import MainWindow  # noqa: E402
 
-SIZE = (1280, 800)
+SIZE = (1280, 860)
 
 
 def wait_until(app, condition, timeout: float = 20.0) -> None:
@@ -30,6 +30,14 @@ def wait_until(app, condition, timeout: float = 20.0) -> None:
     while not condition():
         if time.monotonic() > deadline:
             raise TimeoutError("the page did not finish loading")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def settle(app, seconds: float = 1.5) -> None:
+    """Let background loading finish and paint."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.01)
 
@@ -49,8 +57,12 @@ def main(argv: list[str] | None = None) -> int:
         window.show()
         window.start()
         page = window.alumni_page
-        wait_until(app, lambda: page.model.total is not None)
-        shots = {"directory.png": window.grab()}
+        today = window.today_page
+        wait_until(app, lambda: page.model.total is not None and today.data is not None)
+        shots = {"today.png": window.grab()}
+
+        window.sidebar.setCurrentRow(window.pages.indexOf(page))
+        shots["directory.png"] = window.grab()
 
         page.directory.search.setText("garcia")
         wait_until(app, lambda: page.model.total is not None and not page.model.is_loading)
@@ -59,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
         page.open_record(page.model.id_at(0))
         wait_until(app, lambda: page.profile.alumnus_id is not None)
         shots["profile.png"] = window.grab()
+        for index, name in ((1, "plan.png"), (2, "checkins.png"), (3, "assessments.png")):
+            page.profile.tabs.setCurrentIndex(index)
+            settle(app)
+            shots[name] = window.grab()
+        page.profile.tabs.setCurrentIndex(0)
 
         page.profile.text["email"].setText("not-an-address@")
         page.profile.save()
