@@ -3,7 +3,7 @@
 from datetime import time
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QAbstractItemModelTester
 from sqlalchemy import select
@@ -34,6 +34,13 @@ from aftercare_desktop.views.template_editor import TemplateEditorDialog
 from tests.conftest import FIXED_TODAY
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
+# Generous: on a loaded two-core machine a save in the background can take seconds.
+WAIT_MS = 20_000
+
+
+def private_runner() -> TaskRunner:
+    """A runner with its own pool, so that work other tests left in the global pool cannot hold ours up."""
+    return TaskRunner(pool=QThreadPool())
 
 
 @pytest.fixture
@@ -51,19 +58,19 @@ def alumnus_id(context) -> int:
 @pytest.fixture
 def editor(qtbot, context, answers, alumnus_id):
     PlanTemplateService(context.database).ensure_default_templates()
-    runner = TaskRunner()
+    runner = private_runner()
     editor = PlanEditor(context, runner)
     qtbot.addWidget(editor)
     editor.resize(1200, 900)
     editor.show()
-    with qtbot.waitSignal(editor.loaded, timeout=5000):
+    with qtbot.waitSignal(editor.loaded, timeout=WAIT_MS):
         editor.show_alumnus(alumnus_id)
     yield editor
     runner.wait_for_done()
 
 
 def wait_for_plan_page(qtbot, editor) -> None:
-    qtbot.waitUntil(lambda: editor.pages.currentIndex() == PlanEditor.PAGE_PLAN and not editor._busy, timeout=5000)
+    qtbot.waitUntil(lambda: editor.pages.currentIndex() == PlanEditor.PAGE_PLAN and not editor._busy, timeout=WAIT_MS)
 
 
 def start_from(qtbot, editor, name: str) -> None:
@@ -76,7 +83,7 @@ def start_from(qtbot, editor, name: str) -> None:
 
 
 def save(qtbot, editor) -> int:
-    with qtbot.waitSignal(editor.saved, timeout=5000) as saved:
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS) as saved:
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     return saved.args[0]
 
@@ -154,7 +161,7 @@ def test_an_older_version_opens_read_only_and_can_be_restored(qtbot, editor, pla
         item = editor.versions.item(1)
         qtbot.mouseClick(editor.versions.viewport(), Qt.MouseButton.LeftButton,
                          pos=editor.versions.visualItemRect(item).center())
-    qtbot.waitUntil(lambda: editor._original is not None and editor._original.id == first.id, timeout=5000)
+    qtbot.waitUntil(lambda: editor._original is not None and editor._original.id == first.id, timeout=WAIT_MS)
     assert editor.banner.isVisible() and "cannot be changed" in editor.banner.text()
     assert not editor.save_button.isVisible() and editor.housing.isReadOnly()
     assert not editor.goals_model.flags(editor.goals_model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
@@ -184,7 +191,7 @@ def test_unsaved_changes_guard(qtbot, editor, answers, plans, alumnus_id):
 
     type_at_end(qtbot, editor.signs, "\nI stop calling my sister")
     answers.leave = dialogs.Leave.SAVE
-    with qtbot.waitSignal(editor.saved, timeout=5000):
+    with qtbot.waitSignal(editor.saved, timeout=WAIT_MS):
         assert not editor.maybe_leave()  # saving runs in the background; the caller waits
     assert plans.active_plan(alumnus_id).warning_signs[-1] == "I stop calling my sister"
 
@@ -267,7 +274,7 @@ def test_a_plan_changed_at_another_desk_is_not_overwritten(qtbot, editor, answer
     plans.save(other_desk, context.actor)
     type_at_end(qtbot, editor.medication, "Naltrexone 50 mg daily")
     answers.reload_ok = True
-    with qtbot.waitSignal(editor.loaded, timeout=5000):
+    with qtbot.waitSignal(editor.loaded, timeout=WAIT_MS):
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert answers.asked == ["reload"]
     assert editor.housing.toPlainText() == "Moved in with his sister" and editor.medication.toPlainText() == ""
@@ -280,10 +287,10 @@ def test_opening_with_a_record_uses_the_name_and_an_active_plan_shows_directly(q
     draft.goals = [GoalData("Find a sponsor", status=GoalStatus.IN_PROGRESS)]
     plans.save(draft, context.actor)
     record = context.alumni.open_record(alumnus_id, context.actor)
-    runner = TaskRunner()
+    runner = private_runner()
     editor = PlanEditor(context, runner)
     qtbot.addWidget(editor)
-    with qtbot.waitSignal(editor.loaded, timeout=5000):
+    with qtbot.waitSignal(editor.loaded, timeout=WAIT_MS):
         editor.show_alumnus(record)
     assert editor.pages.currentIndex() == PlanEditor.PAGE_PLAN
     assert editor.goals_model.index(0, 3).data() == "In progress"
@@ -347,14 +354,14 @@ def test_triggers_model_passes_qt_checks(qtbot):
 @pytest.fixture
 def template_dialog(qtbot, context, answers, monkeypatch):
     PlanTemplateService(context.database).ensure_default_templates()
-    runner = TaskRunner()
+    runner = private_runner()
     dialog = TemplateEditorDialog(context, runner)
     qtbot.addWidget(dialog)
     dialog.confirmations = []
     monkeypatch.setattr(template_editor, "confirm_delete_template",
                         lambda _parent, name: dialog.confirmations.append(name) or dialog.confirm_answer)
     dialog.confirm_answer = False
-    qtbot.waitUntil(lambda: dialog.list.count() == 4 and not dialog._busy, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.list.count() == 4 and not dialog._busy, timeout=WAIT_MS)
     dialog.show()
     yield dialog
     answers.leave = dialogs.Leave.DISCARD
@@ -367,7 +374,7 @@ def choose(dialog, name: str) -> None:
 
 
 def save_template(qtbot, dialog) -> int:
-    with qtbot.waitSignal(dialog.saved, timeout=5000) as saved:
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS) as saved:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     return saved.args[0]
 
@@ -396,7 +403,7 @@ def test_a_new_template_needs_a_unique_name(qtbot, template_dialog, answers):
     qtbot.keyClicks(dialog.name, "Alcohol")
     assert dialog.errors["name"].isHidden()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(answers.problems), timeout=5000)
+    qtbot.waitUntil(lambda: bool(answers.problems), timeout=WAIT_MS)
     assert answers.problems == ["Another template is already named 'Alcohol'."]
     dialog.name.selectAll()
     qtbot.keyClicks(dialog.name, "Cannabis")
@@ -436,7 +443,7 @@ def test_delete_asks_first(qtbot, template_dialog, context):
     qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
     assert dialog.confirmations == ["Alcohol"] and dialog.message.text() == "Not deleted."
     dialog.confirm_answer = True
-    with qtbot.waitSignal(dialog.deleted, timeout=5000):
+    with qtbot.waitSignal(dialog.deleted, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
     assert "Alcohol" not in {t.name for t in PlanTemplateService(context.database).list()}
     assert dialog.list.count() == 3 and dialog.list.currentItem().text() == "General early recovery"
