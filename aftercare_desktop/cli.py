@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(demo, required=True)
     demo.add_argument("--alumni", type=int, required=True, metavar="N", help="how many alumni (100 to 100000)")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
+    demo.add_argument(
+        "--checkins-per-alumnus", type=int, metavar="N",
+        help="this many check-ins for every alumnus with a contact history, e.g. 50 for a benchmark "
+        "(default: a few months' worth at each plan's cadence)",
+    )
 
     migrate = commands.add_parser("migrate", help="upgrade a database to the newest schema (SQLite is backed up)")
     _database_option(migrate, required=True)
@@ -119,14 +124,19 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from .services.demo_data import MAX_ALUMNI, MIN_ALUMNI, generate
+    from .services.demo_data import MAX_ALUMNI, MAX_CHECKINS_PER_ALUMNUS, MIN_ALUMNI, generate
 
     if not MIN_ALUMNI <= args.alumni <= MAX_ALUMNI:
         print(f"aftercare-desktop: error: --alumni must be {MIN_ALUMNI} to {MAX_ALUMNI:,}", file=sys.stderr)
         return EXIT_USAGE
+    per_alumnus = args.checkins_per_alumnus
+    if per_alumnus is not None and not 0 <= per_alumnus <= MAX_CHECKINS_PER_ALUMNUS:
+        print(f"aftercare-desktop: error: --checkins-per-alumnus must be 0 to {MAX_CHECKINS_PER_ALUMNUS:,}",
+              file=sys.stderr)
+        return EXIT_USAGE
     database = _open_migrated(args.database, create_folder=True)
     try:
-        summary = generate(database, alumni=args.alumni, seed=args.seed)
+        summary = generate(database, alumni=args.alumni, seed=args.seed, checkins_per_alumnus=per_alumnus)
     finally:
         database.dispose()
     print(summary.describe())

@@ -1052,8 +1052,8 @@ class CourseKind(StrEnum):
 
 # Shares among the active alumni who are not recovering from a recent return to use.
 COURSE_SHARES = (
-    (CourseKind.STEADY, 0.60), (CourseKind.IMPROVING, 0.12), (CourseKind.WOBBLING, 0.19),
-    (CourseKind.SLIDING, 0.09),
+    (CourseKind.STEADY, 0.62), (CourseKind.IMPROVING, 0.12), (CourseKind.WOBBLING, 0.18),
+    (CourseKind.SLIDING, 0.08),
 )
 # What is off for a wobbling alumnus.
 WOBBLES = ("mood", "cravings", "signs", "meetings", "quiet", "assessment")
@@ -1067,15 +1067,15 @@ ENDED_WITHIN_DAYS = 365
 # Scheduled contacts by default, per cadence in days (retries after an unanswered attempt come on
 # top): enough for a mood baseline and a few months of trend, and few enough that 100,000 alumni
 # stay quick to make. A course that ended keeps its last few.
-DEFAULT_CONTACTS = {7: 10, 14: 8, 30: 6}
+DEFAULT_CONTACTS = {7: 9, 14: 7, 30: 6}
 ENDED_CONTACTS = 4
 NO_PLAN_CADENCE = 14  # the team's default cadence without a plan
 MAX_CHECKINS_PER_ALUMNUS = 1_000
 # Meeting attendance is recorded for the last four weeks (older sign-in sheets are not typed in).
 ATTENDANCE_DAYS = 28
 # Assessments from this far back: enough for the engine's "latest and previous" and a short trend.
-BARC_HISTORY_DAYS = 400
-AWARE_HISTORY_DAYS = 200
+BARC_HISTORY_DAYS = 300
+AWARE_HISTORY_DAYS = 180
 # The newest contact day: the day before yesterday (no timestamp reaches the ceiling, see Context).
 LAST_CONTACT_DAYS_AGO = 2
 
@@ -1176,7 +1176,8 @@ def _opening(day: date) -> datetime:
 
 
 def _covering_staff(rng: random.Random, context: Context, alumnus: AlumnusFacts) -> int:
-    """Who makes a contact: the caseworker mostly, a colleague covering now and then."""
+    """Who makes a contact: the caseworker mostly, a colleague covering now and then (the check-in
+    step has this inline)."""
     if alumnus.caseworker_id is not None and rng.random() < 0.88:
         return alumnus.caseworker_id
     return _choice(rng, context.staff).id
@@ -1231,8 +1232,8 @@ class CoursesStep:
     def _course(rng: random.Random, kind: CourseKind, first: date, end: date) -> Course:
         return Course(
             kind=kind, wobble=None, mood=rng.uniform(3.4, 4.6), craving=rng.uniform(0.3, 2.6),
-            reach=rng.uniform(0.84, 0.97), attend=rng.uniform(0.85, 0.98), first=first, end=end,
-            tracks_attendance=rng.random() < 0.85, aware=rng.random() < 0.3,
+            reach=rng.uniform(0.84, 0.97), attend=rng.uniform(0.88, 0.99), first=first, end=end,
+            tracks_attendance=rng.random() < 0.7, aware=rng.random() < 0.2,
         )
 
     @staticmethod
@@ -1250,8 +1251,10 @@ class CoursesStep:
         elif kind is CourseKind.SLIDING:
             course.onset = end - timedelta(days=_randint(rng, 24, 60))
             if rng.random() < 0.5:
-                # They stopped answering: the calls of the last two or three weeks went unanswered.
+                # They stopped answering: the calls of the last two or three weeks went unanswered,
+                # after a few weeks in which things visibly went downhill.
                 course.quiet_from = end - timedelta(days=_randint(rng, 9, 20))
+                course.onset = course.quiet_from - timedelta(days=_randint(rng, 21, 45))
         course.onset = max(course.onset, course.first) if course.onset else None
 
     @staticmethod
@@ -1450,9 +1453,8 @@ class PlansStep:
         triggers = [(t["trigger"], tuple(self._some(rng, t["coping_strategies"], 2, 3)))
                     for t in self._some(rng, content["triggers"], 2, 3)]
         spanish_only = alumnus.languages == ("Spanish",)
-        signs = self._some(rng, PERSONAL_SIGNS_ES if spanish_only else PERSONAL_SIGNS, 2, 3)
-        if not spanish_only and rng.random() < 0.2:
-            signs.append(_choice(rng, content["warning_signs"]))
+        # Their own words, not the template's: short phrases they would say themselves.
+        signs = self._some(rng, PERSONAL_SIGNS_ES if spanish_only else PERSONAL_SIGNS, 2, 4)
         goals = self._some(rng, content["goals"], 2, 3)
         meetings = self._meetings(rng, context, alumnus)
         meeting_rows = [row for row, _days in meetings]
@@ -1717,8 +1719,8 @@ class CheckInsStep:
         wobble = course.wobble
         onset = course.onset
         cadence = plan.cadence_on(scheduled_days[-1][0]) if plan is not None else NO_PLAN_CADENCE
-        occurrences = self._meetings(rng, course, plan, scheduled_days[0][0] - timedelta(days=cadence))
-        self._attendance(rng, context, alumnus, course, occurrences, attendance)
+        meetings_life = _Meetings(rng, context, course, plan)
+        self._attendance(rng, context, alumnus, course, meetings_life.recorded, attendance)
         method_of = _METHODS.get(alumnus.preferred_method, _METHODS[None])
         signs = plan.signs if plan is not None else ()
         focus_sign = _choice(rng, signs) if signs else _choice(rng, _STEADY_SIGNS)
@@ -1726,14 +1728,15 @@ class CheckInsStep:
         recurrences = [r for r in course.recurrences if r.on >= scheduled_days[0][0]]
         rows: list[tuple] = []
         reached_before = scheduled_days[0][0] - timedelta(days=cadence)
-        meeting_index = 0
-        while meeting_index < len(occurrences) and occurrences[meeting_index][0] <= reached_before:
-            meeting_index += 1
-        attempts = list(reversed(scheduled_days))  # a stack: the next attempt is at the end
-        retries = 0
+        # A stack of (day, answerable, retries before it): the next attempt is at the end.
+        attempts = [(day, answerable, 0) for day, answerable in reversed(scheduled_days)]
+        moving = kind is CourseKind.SLIDING or kind is CourseKind.RECOVERING or kind is CourseKind.IMPROVING
+        level_on = course.level
+        caseworker_id = alumnus.caseworker_id
+        staff = context.staff
         while attempts:
-            day, answerable = attempts.pop()
-            level = course.level(day)
+            day, answerable, retries = attempts.pop()
+            level = level_on(day) if moving else 0.0
             after_onset = onset is not None and day >= onset
             reach = course.reach * (1 - 0.5 * level) if answerable else 0.0
             reached = rng.random() < reach
@@ -1742,22 +1745,21 @@ class CheckInsStep:
                 method = CheckinMethod.GROUP
             elif method is CheckinMethod.IN_PERSON and not reached:
                 method = CheckinMethod.CALL
-            occurred = _desk_hours(rng, day)
-            staff_id = _covering_staff(rng, context, alumnus)
-            created = occurred + timedelta(seconds=_randint(rng, 30, 1800))
+            occurred = _opening(day) + timedelta(seconds=int(rng.random() * 36000))
+            # The caseworker mostly; a colleague covering now and then.
+            staff_id = caseworker_id if caseworker_id is not None and rng.random() < 0.88 else _choice(rng, staff).id
+            created = occurred + timedelta(seconds=30 + int(rng.random() * 1770))
             if not reached:
                 outcome = (CheckinOutcome.NO_ANSWER if method is CheckinMethod.TEXT or rng.random() < 0.55
                            else CheckinOutcome.LEFT_MESSAGE)
                 note = _choice(rng, UNANSWERED_NOTES) if rng.random() < 0.3 else None
                 rows.append((alumnus.id, occurred, staff_id, None, method, outcome, None, None, None, None, (),
                              note, None, None, created))
-                # Try again in a day or three, unless the next planned contact comes first.
+                # Try again in a day or three (twice at most), unless the next planned contact comes first.
                 retry = day + timedelta(days=_randint(rng, 1, 3))
                 if answerable and retries < 2 and retry <= course.end and (not attempts or retry < attempts[-1][0]):
-                    attempts.append((retry, True))
-                    retries += 1
+                    attempts.append((retry, True, retries + 1))
                 continue
-            retries = 0
             # Mood and cravings: their own usual, moved by how things are going, with a little noise.
             mood_mu, craving_mu = course.mood, course.craving
             sign_chance = 0.05
@@ -1790,11 +1792,10 @@ class CheckInsStep:
                     if plan is not None and plan.medication and level > 0.5 and rng.random() < 0.3:
                         ticked.append("Skipping medication")
             # Meetings since the last time they were reached.
-            attended = 0
-            while meeting_index < len(occurrences) and occurrences[meeting_index][0] <= day:
-                attended += occurrences[meeting_index][2]
-                meeting_index += 1
-            meetings = attended if occurrences and rng.random() < 0.85 else None
+            meetings = meetings_life.attended(reached_before, day) if meetings_life.weekdays else None
+            reached_before = day
+            if meetings is not None and rng.random() < 0.15:
+                meetings = None  # not asked this time
             used: bool | None = False if rng.random() < 0.88 else None
             told = None
             while recurrences and recurrences[0].on < day:
@@ -1835,37 +1836,12 @@ class CheckInsStep:
             check_ins.add(row)
 
     @staticmethod
-    def _meetings(rng: random.Random, course: Course, plan: PlanSketch | None, since: date) -> list[tuple]:
-        """Each planned meeting from `since` to the end of the course: (day, kind, went 0/1), by day."""
-        if plan is None or not plan.meetings:
-            return []
-        found = []
-        end = course.end
-        wobble_meetings = course.wobble == "meetings"
-        onset = course.onset
-        for kind, weekdays in plan.meetings:
-            for weekday in weekdays:
-                day = since + timedelta(days=(weekday - since.weekday()) % 7)
-                while day <= end:
-                    if wobble_meetings:
-                        chance = 0.15 if day >= onset else course.attend
-                    else:
-                        chance = course.attend * (1 - 0.75 * course.level(day))
-                    found.append((day, kind, 1 if rng.random() < chance else 0))
-                    day += timedelta(days=7)
-        found.sort(key=lambda occurrence: occurrence[0])
-        return found
-
-    @staticmethod
     def _attendance(rng: random.Random, context: Context, alumnus: AlumnusFacts, course: Course,
-                    occurrences: list[tuple], writer: _Writer) -> None:
+                    recorded: list[tuple[date, MeetingKind, int]], writer: _Writer) -> None:
         """The last four weeks of meetings as the team recorded them: every alumni group (the team runs
         it: verified), and the other meetings of alumni whose caseworker keeps track."""
-        since = context.today - timedelta(days=ATTENDANCE_DAYS)
         last = context.today - timedelta(days=LAST_CONTACT_DAYS_AGO)
-        for day, kind, went in occurrences:
-            if day < since or day > last:
-                continue
+        for day, kind, went in recorded:
             group = kind is MeetingKind.ALUMNI_GROUP
             if not (group or course.tracks_attendance):
                 continue
@@ -1875,6 +1851,60 @@ class CheckInsStep:
             logged = min(day + timedelta(days=_randint(rng, 0, 3)), last)
             writer.add((alumnus.id, day, kind, bool(went), group or rng.random() < 0.15, note,
                         _covering_staff(rng, context, alumnus), _desk_hours(rng, logged)))
+
+
+class _Meetings:
+    """An alumnus's planned meetings over time, and which they went to.
+
+    In the last four weeks (what the team records) each meeting is a dated row; before that, only how
+    many fell between two check-ins matters, so they are counted rather than listed day by day.
+    """
+
+    def __init__(self, rng: random.Random, context: Context, course: Course, plan: PlanSketch | None):
+        self.rng = rng
+        self.course = course
+        # One weekday per weekly meeting (a meeting twice a week appears twice).
+        self.weekdays: list[int] = [day for _kind, days in plan.meetings for day in days] if plan else []
+        self.detail_from = context.today - timedelta(days=ATTENDANCE_DAYS)
+        self.recorded: list[tuple[date, MeetingKind, int]] = []
+        if not self.weekdays:
+            return
+        end = min(course.end, context.today - timedelta(days=LAST_CONTACT_DAYS_AGO))
+        start = self.detail_from
+        for kind, days in plan.meetings:
+            for weekday in days:
+                day = start + timedelta(days=(weekday - start.weekday()) % 7)
+                while day <= end:
+                    self.recorded.append((day, kind, 1 if rng.random() < self.chance(day) else 0))
+                    day += timedelta(days=7)
+        self.recorded.sort(key=lambda meeting: meeting[0])
+
+    def chance(self, day: date) -> float:
+        course = self.course
+        if course.wobble == "meetings":
+            return 0.15 if day >= course.onset else course.attend
+        return course.attend * (1 - 0.75 * course.level(day))
+
+    def count(self, after: date, until: date) -> int:
+        """Meeting days from the day after `after` to `until`, both included."""
+        days = (until - after).days
+        if days <= 0:
+            return 0
+        weeks, rest = divmod(days, 7)
+        first = (after.weekday() + 1) % 7
+        return weeks * len(self.weekdays) + sum(1 for w in self.weekdays if (w - first) % 7 < rest)
+
+    def attended(self, after: date, until: date) -> int:
+        """How many meetings they went to after `after` up to `until` (as said at a check-in)."""
+        went = 0
+        split = min(until, self.detail_from - timedelta(days=1))
+        if split > after:
+            chance = self.chance(after + (split - after) / 2)
+            random = self.rng.random
+            went = sum(1 for _ in range(self.count(after, split)) if random() < chance)
+        if until >= self.detail_from:
+            went += sum(w for day, _kind, w in self.recorded if after < day <= until)
+        return went
 
 
 # -- returns to use ----------------------------------------------------------------------------------
@@ -1941,7 +1971,7 @@ class AssessmentsStep:
                 course = context.courses[start + offset]
                 if course is None or course.kind is CourseKind.ENDED or alumnus.discharge is None:
                     continue
-                if rng.random() < 0.85:
+                if rng.random() < 0.8:
                     self._series(rng, context, alumnus, course, barc, BARC_HISTORY_DAYS, writer)
                 if course.aware:
                     self._series(rng, context, alumnus, course, aware, AWARE_HISTORY_DAYS, writer)
@@ -1993,10 +2023,10 @@ class AssessmentsStep:
                 mean = usual - 1.8 * level
             else:
                 mean = usual + 2.2 * level
-            answers = []
-            for item, offset in enumerate(profile):
-                value = _clamp(mean + offset + (rng.random() - 0.5) * 0.8, low, high)
-                answers.append(low + high - value if reverse[item] else value)
+            random = rng.random
+            values = [int(mean + offset + random() * 0.8 + 0.1) for offset in profile]  # rounded, ±0.4 noise
+            answers = [low + high - value if flip else value
+                       for value, flip in zip([low if v < low else high if v > high else v for v in values], reverse)]
             result = score(definition, answers)
             writer.add((alumnus.id, definition.code, day, list(result.answers), result.total, result.band.label,
                         _covering_staff(rng, context, alumnus), _desk_hours(rng, day)))
@@ -2073,12 +2103,12 @@ _CELEBRATION_COLUMNS = ("alumnus_id", "sobriety_start_date", "milestone", "celeb
 
 
 def _sqlite_timestamp(value: datetime) -> str:
-    """What UTCDateTime stores on SQLite ('2026-06-13 15:04:05.000000', UTC), several times faster
-    than SQLAlchemy's own formatting (a unit test holds the two equal)."""
+    """What UTCDateTime stores on SQLite ('2026-06-13 15:04:05.000000', UTC): SQLAlchemy's format,
+    without its per-value overhead (a unit test holds the two equal)."""
     if value.tzinfo is not timezone.utc:
         value = value.astimezone(timezone.utc)
-    text = value.isoformat(" ")  # '2026-06-13 15:04:05+00:00' or '2026-06-13 15:04:05.000123+00:00'
-    return text[:-6] if value.microsecond else text[:-6] + ".000000"
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (
+        value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond)
 
 
 class _Writer:

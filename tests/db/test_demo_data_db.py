@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import hashlib
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
-from aftercare_desktop.models import Alumnus, AlumniStatusChange, Base, StaffMember, SupportContact
+from aftercare_desktop.models import (
+    AftercarePlan,
+    Alumnus,
+    AlumniStatusChange,
+    Base,
+    CheckIn,
+    RecurrenceEvent,
+    StaffMember,
+    SupportContact,
+)
+from aftercare_desktop.models.enums import PlanStatus
 from aftercare_desktop.services import demo_data, text
 from aftercare_desktop.services.alumni import AlumniService
+from aftercare_desktop.services.assessments import AssessmentService
+from aftercare_desktop.services.checkins import CheckInService
+from aftercare_desktop.services.meetings import MeetingService
+from aftercare_desktop.services.plans import PlanService
 from aftercare_desktop.services.records import AlumnusData
+from aftercare_desktop.services.sobriety import SobrietyService
 from tests.conftest import FIXED_TODAY
 
 
@@ -58,3 +75,35 @@ def test_sqlite_and_postgresql_get_identical_rows(sqlite_db, postgres_db):
     for database in (sqlite_db, postgres_db):
         demo_data.generate(database, alumni=100, seed=8, today=FIXED_TODAY)
     assert digest(sqlite_db) == digest(postgres_db)
+
+
+def test_the_caseworkers_day_reads_back_through_the_apps_services(any_db, any_actor):
+    summary = demo_data.generate(any_db, alumni=100, seed=7, today=FIXED_TODAY)
+    assert count(any_db, CheckIn) == summary.check_ins > 0
+    assert count(any_db, AftercarePlan) == summary.plans > 0
+    today = lambda: FIXED_TODAY  # noqa: E731
+    with any_db.session() as session:
+        alumnus_id = session.scalar(
+            select(AftercarePlan.alumnus_id).where(AftercarePlan.status == PlanStatus.ACTIVE)
+            .order_by(AftercarePlan.alumnus_id).limit(1))
+        returned = session.scalar(select(RecurrenceEvent.alumnus_id).order_by(RecurrenceEvent.id).limit(1))
+
+    plans = PlanService(any_db, today=today)
+    plan = plans.active_plan(alumnus_id)
+    assert plan is not None and plan.warning_signs and plan.roster
+    checkins = CheckInService(any_db, today=today)
+    timeline = checkins.timeline(alumnus_id)
+    assert timeline and all(record.made_by for record in timeline)
+    # Their own warning signs are offered first on the next check-in, as on every real plan.
+    choices = checkins.warning_sign_choices(alumnus_id)
+    assert [c.text for c in choices if c.personal] == plan.warning_signs
+    assert checkins.follow_ups_due(FIXED_TODAY)
+    rate = MeetingService(any_db, today=today).attendance_rate(alumnus_id)
+    assert rate.expected >= 0
+    assessments = AssessmentService(any_db, today=today)
+    assert assessments.due_assessments(FIXED_TODAY + timedelta(days=7))
+
+    sobriety = SobrietyService(any_db, today=today)
+    history = sobriety.sobriety_history(returned)
+    assert history and history[0].new_date == sobriety.summary(returned).start
+    assert sobriety.recurrences(returned)

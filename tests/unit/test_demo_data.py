@@ -4,23 +4,58 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
-from datetime import datetime, timedelta, timezone
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta, timezone
 
 import phonenumbers
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
 from aftercare_desktop.db import Database, resolve_url
 from aftercare_desktop.errors import AftercareError
-from aftercare_desktop.models import Alumnus, AlumniStatusChange, Base, StaffMember, SupportContact
-from aftercare_desktop.models.enums import AlumniStatus, Program, RecoveryPathway, StaffRole
+from aftercare_desktop.models import (
+    AftercarePlan,
+    Alumnus,
+    AlumniStatusChange,
+    AssessmentResult,
+    Base,
+    CheckIn,
+    MeetingAttendance,
+    MilestoneCelebration,
+    PlanMeeting,
+    PlanRosterEntry,
+    RecurrenceEvent,
+    SobrietyDateChange,
+    StaffMember,
+    SupportContact,
+    UTCDateTime,
+)
+from aftercare_desktop.models.enums import (
+    AlumniStatus,
+    CheckinCadence,
+    CheckinOutcome,
+    MeetingKind,
+    PlanStatus,
+    Program,
+    RecoveryPathway,
+    RosterRole,
+    SobrietyChangeKind,
+    StaffRole,
+)
 from aftercare_desktop.schema import ensure_schema
 from aftercare_desktop.services import demo_data
 from aftercare_desktop.services.alumni import refresh_search_keys
+from aftercare_desktop.services.checkins import CheckInData, check_checkin, normalise
+from aftercare_desktop.services.instruments import load_instruments, score
+from aftercare_desktop.services.plans import CRISIS_LINES, PlanService, check_plan
 from aftercare_desktop.services.records import EDITABLE_FIELDS, AlumnusData, SupportContactData
-from aftercare_desktop.services.validation import age_on, check_alumnus, normalise_phone
+from aftercare_desktop.services.sobriety import milestone_for
+from aftercare_desktop.services.validation import Severity, age_on, check_alumnus, normalise_phone
 from tests.conftest import FIXED_TODAY
+
+# The tables of the first four steps (staff, alumni, support contacts, status history).
+EARLIER_TABLES = ("staff_members", "alumni", "support_contacts", "alumni_status_history")
+CEILING = datetime.combine(FIXED_TODAY - timedelta(days=1), datetime.min.time(), tzinfo=timezone.utc)
 
 FICTIONAL_PHONE = re.compile(r"^\(\d{3}\) 555-01\d\d$")
 
@@ -31,14 +66,22 @@ def fresh_database(folder, name: str = "demo.sqlite") -> Database:
     return database
 
 
-def digest(database: Database) -> str:
-    """A hash of every row of every table, in id order."""
+def digest(database: Database, tables: tuple[str, ...] | None = None) -> str:
+    """A hash of every row of every table (or of `tables`), in id order."""
     result = hashlib.sha256()
     with database.engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
+            if tables is not None and table.name not in tables:
+                continue
             for row in connection.execute(select(table).order_by(*table.primary_key.columns)):
                 result.update(repr((table.name, tuple(row))).encode())
     return result.hexdigest()
+
+
+def rows_of(database: Database, model) -> list:
+    table = model.__table__
+    with database.engine.connect() as connection:
+        return connection.execute(select(table).order_by(table.c[next(iter(table.primary_key.columns)).name])).all()
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +99,14 @@ def demo500(tmp_path_factory):
         ).all()
         staff = session.scalars(select(StaffMember).order_by(StaffMember.id)).all()
         session.expunge_all()
+    day = {"check_ins": rows_of(database, CheckIn), "plans": rows_of(database, AftercarePlan),
+           "meetings": rows_of(database, PlanMeeting), "roster": rows_of(database, PlanRosterEntry),
+           "attendance": rows_of(database, MeetingAttendance), "recurrences": rows_of(database, RecurrenceEvent),
+           "sobriety_changes": rows_of(database, SobrietyDateChange),
+           "assessments": rows_of(database, AssessmentResult),
+           "celebrations": rows_of(database, MilestoneCelebration)}
     yield {"database": database, "summary": summary, "progress": calls, "alumni": alumni,
-           "contacts": contacts, "history": history, "staff": staff}
+           "contacts": contacts, "history": history, "staff": staff, **day}
     database.dispose()
 
 
@@ -100,6 +149,22 @@ def test_a_step_added_later_leaves_earlier_rows_unchanged(tmp_path, monkeypatch)
         extended.dispose()
 
 
+def test_the_caseworkers_day_leaves_the_earlier_steps_rows_as_they_were(tmp_path, monkeypatch):
+    """Plans, check-ins and the rest came later: staff, alumni (sobriety dates included), contacts and
+    status history of a seed are what they were before them."""
+    full, earlier = fresh_database(tmp_path, "full.sqlite"), fresh_database(tmp_path, "earlier.sqlite")
+    try:
+        summary = demo_data.generate(full, alumni=200, seed=7, today=FIXED_TODAY)
+        assert summary.check_ins > 0 and summary.plans > 0
+        monkeypatch.setattr(demo_data, "STEPS", demo_data.STEPS[:4])
+        demo_data.generate(earlier, alumni=200, seed=7, today=FIXED_TODAY)
+        assert digest(full, EARLIER_TABLES) == digest(earlier, EARLIER_TABLES)
+        assert rows_of(earlier, CheckIn) == []
+    finally:
+        full.dispose()
+        earlier.dispose()
+
+
 # -- size, summary, progress, refusals ----------------------------------------------------------
 
 def test_summary_counts_match_the_tables_and_hold_no_names(demo500):
@@ -108,8 +173,14 @@ def test_summary_counts_match_the_tables_and_hold_no_names(demo500):
     assert summary.staff == len(demo500["staff"])
     assert summary.support_contacts == len(demo500["contacts"])
     assert summary.status_changes == len(demo500["history"])
+    assert summary.plans == len(demo500["plans"])
+    assert summary.check_ins == len(demo500["check_ins"])
+    assert summary.meeting_attendance == len(demo500["attendance"])
+    assert summary.recurrences == len(demo500["recurrences"])
+    assert summary.assessments == len(demo500["assessments"])
+    assert summary.celebrations == len(demo500["celebrations"])
     text = summary.describe()
-    assert "500 alumni" in text and "\n" not in text
+    assert "500 alumni" in text and "check-ins" in text and "\n" not in text
     names = {a.first_name for a in demo500["alumni"]} | {a.last_name for a in demo500["alumni"]}
     assert not [name for name in names if re.search(rf"\b{re.escape(name)}\b", text)]
 
@@ -288,3 +359,307 @@ def test_each_alumnus_has_a_status_history_ending_in_the_current_status(demo500)
         assert all(before.new_status is after.old_status for before, after in zip(steps, steps[1:]))
         if alumnus.status is not AlumniStatus.ACTIVE:
             assert len(steps) >= 2
+
+
+# -- the caseworker's day: plans ------------------------------------------------------------------
+
+def test_most_active_alumni_have_exactly_one_active_plan_and_some_have_older_versions(demo500):
+    by_alumnus = defaultdict(list)
+    for plan in demo500["plans"]:
+        by_alumnus[plan.alumnus_id].append(plan)
+    for plans in by_alumnus.values():
+        plans.sort(key=lambda p: p.version)
+        assert [p.version for p in plans] == list(range(1, len(plans) + 1))
+        assert [p.status for p in plans] == [PlanStatus.SUPERSEDED] * (len(plans) - 1) + [PlanStatus.ACTIVE]
+        for older, newer in zip(plans, plans[1:]):
+            assert older.superseded_at == newer.created_at
+            assert older.start_date <= newer.start_date
+        assert plans[-1].superseded_at is None
+    active = [a for a in demo500["alumni"] if a.status is AlumniStatus.ACTIVE and a.archived_at is None]
+    with_plan = [a for a in active if a.id in by_alumnus]
+    assert 0.8 < len(with_plan) / len(active) < 0.97
+    assert sum(1 for plans in by_alumnus.values() if len(plans) > 1) >= 0.05 * len(by_alumnus)
+    assert {p.checkin_cadence for p in demo500["plans"]} == set(CheckinCadence)
+
+
+def test_plans_pass_the_plan_check_and_read_back_whole(demo500):
+    service = PlanService(demo500["database"], today=lambda: FIXED_TODAY)
+    areas, kinds, spanish = set(), set(), 0
+    for plan in demo500["plans"][::4]:
+        data = service.get(plan.id)
+        checked = check_plan(data, today=FIXED_TODAY)
+        assert [p for p in checked.problems if p.severity is Severity.ERROR] == []
+        # An older version had a goal and a trigger fewer.
+        low = 2 if plan.status is PlanStatus.ACTIVE else 1
+        assert low <= len(data.goals) <= 3 and low <= len(data.triggers) <= 3 and 2 <= len(data.warning_signs) <= 4
+        assert all(1 <= len(t.coping_strategies) <= 3 for t in data.triggers)
+        # Their own warning signs: short, in the first person (English or Spanish).
+        assert all(len(sign) <= 80 for sign in data.warning_signs)
+        spanish += any(sign.startswith(("Dejo", "Digo", "No ", "Me ", "Pienso", "Ando", "Extraño", "Vuelvo"))
+                       for sign in data.warning_signs)
+        areas |= {g.life_area for g in data.goals}
+        kinds |= {m.kind for m in data.meetings}
+        # The call list: support contacts in their order, the caseworker, then the two crisis lines.
+        assert [(r.name, r.phone) for r in data.roster[-2:]] == [(c.name, c.phone) for c in CRISIS_LINES]
+        assert {"988", "1-800-662-4357"} == {r.phone for r in data.roster[-2:]}
+    assert len(areas) >= 5
+    assert kinds >= {MeetingKind.AA, MeetingKind.NA, MeetingKind.SMART, MeetingKind.ALUMNI_GROUP}
+    assert spanish > 0
+
+
+def test_roster_follows_the_support_contacts_and_names_the_caseworker(demo500):
+    contacts = defaultdict(list)
+    for contact in demo500["contacts"]:
+        contacts[contact.alumnus_id].append(contact)
+    caseworker_of = {a.id: a.caseworker_id for a in demo500["alumni"]}
+    names = {s.id: s.display_name for s in demo500["staff"]}
+    roster = defaultdict(list)
+    for line in demo500["roster"]:
+        roster[line.plan_id].append(line)
+    for plan in demo500["plans"]:
+        lines = sorted(roster[plan.id], key=lambda line: line.position)
+        assert [line.position for line in lines] == list(range(len(lines)))
+        own = sorted(contacts[plan.alumnus_id], key=lambda c: c.call_order)
+        assert [line.support_contact_id for line in lines[:len(own)]] == [c.id for c in own]
+        rest = lines[len(own):]
+        if caseworker_of[plan.alumnus_id] is not None:
+            assert (rest[0].role, rest[0].name) == (RosterRole.CASEWORKER, names[caseworker_of[plan.alumnus_id]])
+            rest = rest[1:]
+        assert [line.role for line in rest] == [RosterRole.CRISIS_LINE] * 2
+
+
+def test_online_meetings_have_a_link_and_others_an_address(demo500):
+    places = [m.place for m in demo500["meetings"]]
+    assert any(place.startswith("https://meet.example.org/") for place in places)
+    assert any(re.search(r"\d+ \w+", place) for place in places if not place.startswith("https://"))
+    for meeting in demo500["meetings"]:
+        assert 1 <= meeting.per_week <= 3
+        assert (meeting.weekday is None) == (meeting.per_week > 1)
+
+
+# -- check-ins ----------------------------------------------------------------------------------
+
+def as_checkin(row) -> CheckInData:
+    return CheckInData(
+        occurred_at=row.occurred_at, method=row.method, outcome=row.outcome, staff_id=row.staff_id,
+        mentor_id=row.mentor_id, mood=row.mood, craving=row.craving, used_since_last=row.used_since_last,
+        meetings_attended=row.meetings_attended, warning_signs=list(row.warning_signs), notes=row.notes,
+        follow_up_due=row.follow_up_due,
+    )
+
+
+def test_every_check_in_passes_the_check_in_validator_as_stored(demo500):
+    assert demo500["check_ins"]
+    for row in demo500["check_ins"]:
+        data = as_checkin(row)
+        # Checked as at the moment it was logged, a few minutes after it happened.
+        assert check_checkin(data, row.created_at) == [], row.id
+        assert normalise(data) == data
+        assert row.occurred_at < row.created_at < CEILING
+        assert row.follow_up_done_at is None or row.occurred_at < row.follow_up_done_at < CEILING
+
+
+def test_check_ins_follow_the_cadence_and_end_recently(demo500):
+    by_alumnus = defaultdict(list)
+    for row in demo500["check_ins"]:
+        by_alumnus[row.alumnus_id].append(row)
+    active = {a.id for a in demo500["alumni"] if a.status is AlumniStatus.ACTIVE and a.archived_at is None}
+    followed = [rows for alumnus_id, rows in by_alumnus.items() if alumnus_id in active]
+    assert len(followed) > 0.9 * len(active)
+    last_contact = Counter((FIXED_TODAY - max(r.occurred_at for r in rows).date()).days <= 35 for rows in followed)
+    assert last_contact[True] > 0.9 * len(followed)
+    sizes = [len(rows) for rows in by_alumnus.values()]
+    assert 5 < sum(sizes) / len(sizes) < 14 and max(sizes) <= 30
+    outcomes = Counter(r.outcome for r in demo500["check_ins"])
+    assert outcomes[CheckinOutcome.REACHED] > 0.75 * len(demo500["check_ins"])
+    assert outcomes[CheckinOutcome.NO_ANSWER] and outcomes[CheckinOutcome.LEFT_MESSAGE]
+
+
+def test_some_follow_ups_are_due_and_most_are_done(demo500):
+    follow_ups = [r for r in demo500["check_ins"] if r.follow_up_due is not None]
+    open_due = [r for r in follow_ups if r.follow_up_done_at is None and r.follow_up_due <= FIXED_TODAY]
+    done = [r for r in follow_ups if r.follow_up_done_at is not None]
+    assert open_due and len(done) > len(follow_ups) / 2
+
+
+def reached_by_alumnus(check_ins) -> dict[int, list]:
+    by_alumnus = defaultdict(list)
+    for row in sorted(check_ins, key=lambda r: (r.alumnus_id, r.occurred_at)):
+        by_alumnus[row.alumnus_id].append(row)
+    return by_alumnus
+
+
+def unanswered_at_the_end(rows) -> int:
+    count = 0
+    for row in reversed(rows):
+        if row.outcome is CheckinOutcome.REACHED:
+            break
+        count += 1
+    return count
+
+
+def test_steady_alumni_are_the_many_and_their_mood_and_cravings_look_it(demo500):
+    by_alumnus = reached_by_alumnus(demo500["check_ins"])
+    moods = [r.mood for rows in by_alumnus.values() for r in rows if r.mood is not None]
+    cravings = [r.craving for rows in by_alumnus.values() for r in rows if r.craving is not None]
+    assert 3.4 < sum(moods) / len(moods) < 4.4
+    assert sum(cravings) / len(cravings) < 3.5
+    assert Counter(moods)[5] and Counter(moods)[1]
+    signs = [r for rows in by_alumnus.values() for r in rows if r.warning_signs]
+    assert 0.05 < len(signs) / sum(len(rows) for rows in by_alumnus.values()) < 0.3
+
+
+def test_sliding_alumni_stop_answering_and_crave_more(demo500):
+    active = {a.id for a in demo500["alumni"] if a.status is AlumniStatus.ACTIVE and a.archived_at is None}
+    by_alumnus = {k: v for k, v in reached_by_alumnus(demo500["check_ins"]).items() if k in active}
+    quiet = [rows for rows in by_alumnus.values()
+             if unanswered_at_the_end(rows) >= 3 and (FIXED_TODAY - rows[-1].occurred_at.date()).days <= 14]
+    assert len(quiet) >= 0.02 * len(by_alumnus)
+
+    def rising(rows) -> bool:
+        cravings = [r.craving for r in rows if r.craving is not None][-4:]
+        return len(cravings) == 4 and cravings[-1] - cravings[0] >= 3 and cravings == sorted(cravings)
+
+    def falling_mood(rows) -> bool:
+        moods = [r.mood for r in rows if r.mood is not None]
+        return len(moods) >= 6 and sum(moods[-3:]) / 3 <= sum(moods[:-3]) / len(moods[:-3]) - 1
+
+    assert sum(1 for rows in by_alumnus.values() if rising(rows)) >= 0.02 * len(by_alumnus)
+    assert sum(1 for rows in by_alumnus.values() if falling_mood(rows)) >= 0.03 * len(by_alumnus)
+    # Before they stopped answering, they ticked warning signs far more often than everyone does.
+    def sign_rate(groups):
+        last_reached = [[r for r in rows if r.outcome is CheckinOutcome.REACHED][-3:] for rows in groups]
+        return sum(1 for rows in last_reached for r in rows if r.warning_signs) / sum(map(len, last_reached))
+    assert sign_rate(quiet) > 2 * sign_rate(by_alumnus.values())
+
+
+def test_meeting_attendance_is_recorded_for_the_last_weeks_and_follows_the_course(demo500):
+    attendance = demo500["attendance"]
+    assert attendance
+    assert all(FIXED_TODAY - timedelta(days=28) <= r.met_on <= FIXED_TODAY - timedelta(days=2) for r in attendance)
+    assert all(r.met_on <= r.created_at.date() and r.created_at < CEILING for r in attendance)
+    group = [r for r in attendance if r.kind is MeetingKind.ALUMNI_GROUP]
+    assert group and all(r.verified for r in group)
+    went = sum(r.attended for r in attendance) / len(attendance)
+    assert 0.6 < went < 0.95
+    # Those who stopped answering went to fewer meetings.
+    by_alumnus = reached_by_alumnus(demo500["check_ins"])
+    quiet = {k for k, rows in by_alumnus.items() if unanswered_at_the_end(rows) >= 3}
+    theirs = [r.attended for r in attendance if r.alumnus_id in quiet]
+    assert theirs and sum(theirs) / len(theirs) < went - 0.15
+
+
+# -- returns to use and milestones ---------------------------------------------------------------
+
+def test_returns_to_use_moved_the_sobriety_date_and_left_a_history(demo500):
+    alumni = {a.id: a for a in demo500["alumni"]}
+    changes = defaultdict(list)
+    for change in demo500["sobriety_changes"]:
+        changes[change.alumnus_id].append(change)
+    events = defaultdict(list)
+    for event in demo500["recurrences"]:
+        events[event.alumnus_id].append(event)
+    check_ins = {r.id: r for r in demo500["check_ins"]}
+    # Every sobriety date after discharge is a new start after a return to use, and nothing else is.
+    moved = {a.id for a in alumni.values() if a.sobriety_start_date and a.sobriety_start_date > a.discharge_date}
+    assert set(events) == set(changes) == moved
+    linked = 0
+    for alumnus_id, history in changes.items():
+        history.sort(key=lambda c: c.changed_at)
+        assert all(c.kind is SobrietyChangeKind.RECURRENCE and c.old_date < c.new_date for c in history)
+        assert history[-1].new_date == alumni[alumnus_id].sobriety_start_date
+        assert all(a.new_date == b.old_date for a, b in zip(history, history[1:]))
+        for event, change in zip(sorted(events[alumnus_id], key=lambda e: e.occurred_on), history):
+            assert change.new_date == event.occurred_on + timedelta(days=1)
+            assert change.reason == f"{event.kind.value.capitalize()} on {event.occurred_on.isoformat()}"
+            assert event.recorded_at == change.changed_at < CEILING
+            assert event.occurred_on < event.recorded_at.date()
+            if event.check_in_id is not None:
+                linked += 1
+                told = check_ins[event.check_in_id]
+                assert told.alumnus_id == alumnus_id and told.used_since_last is True
+                assert told.occurred_at.date() > event.occurred_on
+    assert linked > 0
+    recent = [e for e in demo500["recurrences"] if (FIXED_TODAY - e.occurred_on).days <= 30]
+    assert recent, "a return to use in the last month shows on the Today page"
+
+
+def test_celebrations_are_of_milestones_reached_and_counted_from_a_start_date_they_had(demo500):
+    alumni = {a.id: a for a in demo500["alumni"]}
+    starts = defaultdict(set)
+    for change in demo500["sobriety_changes"]:
+        starts[change.alumnus_id] |= {change.old_date, change.new_date}
+    assert demo500["celebrations"]
+    keys = set()
+    for celebration in demo500["celebrations"]:
+        alumnus = alumni[celebration.alumnus_id]
+        assert celebration.sobriety_start_date in starts[alumnus.id] | {alumnus.sobriety_start_date}
+        milestone = milestone_for(celebration.sobriety_start_date, celebration.milestone)
+        assert milestone.on - timedelta(days=14) <= celebration.celebrated_on <= FIXED_TODAY - timedelta(days=2)
+        keys.add(celebration.milestone)
+    assert {"30d", "90d", "1y"} <= keys
+    unique = {(c.alumnus_id, c.sobriety_start_date, c.milestone) for c in demo500["celebrations"]}
+    assert len(unique) == len(demo500["celebrations"])
+
+
+# -- assessments --------------------------------------------------------------------------------
+
+def test_assessment_totals_and_bands_are_the_scorers_from_the_stored_answers(demo500):
+    definitions = load_instruments()
+    seen = Counter()
+    for result in demo500["assessments"]:
+        definition = definitions[result.instrument]
+        scored = score(definition, result.answers)
+        assert (result.total, result.band) == (scored.total, scored.band.label)
+        assert definition.total_min <= result.total <= definition.total_max
+        assert result.administered_on <= FIXED_TODAY - timedelta(days=2) and result.created_at < CEILING
+        seen[result.instrument] += 1
+    assert seen["BARC-10"] > seen["AWARE"] > 0
+    barc = [r.total for r in demo500["assessments"] if r.instrument == "BARC-10"]
+    assert 0.05 < sum(1 for t in barc if t < 47) / len(barc) < 0.45, "some below the cut-off, most above"
+    # AWARE's reverse-scored items really are answered the other way round.
+    aware = definitions["AWARE"]
+    reverse = [item.number - 1 for item in aware.items if item.number in aware.reverse_scored]
+    sample = [r for r in demo500["assessments"] if r.instrument == "AWARE"][:20]
+    assert all(sum(r.answers[i] for i in reverse) / len(reverse) > sum(r.answers) / len(r.answers) for r in sample)
+
+
+# -- size for benchmarks, and the storage shortcut ----------------------------------------------
+
+def test_a_fixed_number_of_check_ins_per_alumnus_can_be_asked_for(tmp_path):
+    database = fresh_database(tmp_path)
+    try:
+        summary = demo_data.generate(database, alumni=100, seed=3, today=FIXED_TODAY, checkins_per_alumnus=40)
+        counts = Counter(row.alumnus_id for row in rows_of(database, CheckIn))
+        # Exactly 40 where there is room since discharge; those discharged days ago have fewer.
+        assert max(counts.values()) == 40
+        assert sum(1 for c in counts.values() if c == 40) > 0.9 * len(counts)
+        assert summary.check_ins == sum(counts.values())
+        for row in rows_of(database, CheckIn):
+            assert check_checkin(as_checkin(row), row.created_at) == []
+    finally:
+        database.dispose()
+
+
+def test_no_check_ins_at_all_can_be_asked_for_and_odd_numbers_are_refused(tmp_path):
+    database = fresh_database(tmp_path)
+    try:
+        with pytest.raises(AftercareError, match="Check-ins per alumnus must be 0 to 1,000"):
+            demo_data.generate(database, alumni=100, seed=3, today=FIXED_TODAY, checkins_per_alumnus=-1)
+        summary = demo_data.generate(database, alumni=100, seed=3, today=FIXED_TODAY, checkins_per_alumnus=0)
+        assert summary.check_ins == 0 and summary.plans > 0
+    finally:
+        database.dispose()
+
+
+@pytest.mark.parametrize("moment", [
+    datetime(2026, 6, 13, 22, 59, 59, tzinfo=timezone.utc),
+    datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=timezone.utc),
+    datetime(2026, 3, 8, 1, 30, tzinfo=timezone(timedelta(hours=-5))),
+    datetime(999, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
+])
+def test_the_fast_timestamp_is_what_sqlalchemy_stores_on_sqlite(moment):
+    dialect = create_engine("sqlite://").dialect
+    column_type = UTCDateTime()
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    assert demo_data._sqlite_timestamp(moment) == process(moment)
