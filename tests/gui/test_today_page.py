@@ -66,7 +66,7 @@ def test_enter_logs_a_check_in_and_ctrl_enter_opens_the_record(qtbot, window, mo
     class FakeDialog:
         def __init__(self, _context, _runner, alumnus_id, _parent):
             opened_dialogs.append(alumnus_id)
-            self.logged = type("S", (), {"connect": lambda *_: None})()
+            self.logged = self.recurrence_recorded = type("S", (), {"connect": lambda *_: None})()
 
         def open(self):
             pass
