@@ -25,7 +25,7 @@ import re
 import threading
 import time as timer
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
@@ -84,7 +84,7 @@ from .assessments import due_date
 from .instruments import AWARE as AWARE_CODE
 from .instruments import BARC_10, Direction, InstrumentDefinition, load_instruments, score, whole_months_between
 from .plans import CRISIS_LINES, ROLE_FOR_RELATION
-from .sobriety import CELEBRATE_EARLY_DAYS, iter_milestones
+from .sobriety import CELEBRATE_EARLY_DAYS, MAX_YEARS, Milestone, iter_milestones, milestone_for
 from .text import fold
 
 MIN_ALUMNI = 100
@@ -151,10 +151,11 @@ def generate(
     are committed. `today` anchors every date and timestamp (default: the real today).
 
     `checkins_per_alumnus`: None (the default) gives each followed alumnus the few months of
-    check-ins their plan's cadence and course give (about 8 on average). A number asks for that many
-    check-ins for every alumnus with a contact history (closer together where the time since
-    discharge is too short for the cadence), e.g. 50 for a benchmark of 20,000 alumni with about
-    1,000,000 check-ins.
+    check-ins their plan's cadence and course give (about 8 on average; alumni who left the program
+    more than a year ago have none). A number asks for that many check-ins for every alumnus, those
+    who left included (closer together than the cadence where the time since discharge is too short,
+    fewer for the few discharged only days ago), e.g. 50 for a benchmark of 20,000 alumni with
+    about 1,000,000 check-ins.
     """
     if not MIN_ALUMNI <= alumni <= MAX_ALUMNI:
         raise AftercareError(f"Demo data is made for {MIN_ALUMNI} to {MAX_ALUMNI:,} alumni, not {alumni:,}.")
@@ -1061,13 +1062,14 @@ WOBBLES = ("mood", "cravings", "signs", "meetings", "quiet", "assessment")
 RECOVERING_DAYS = 75
 # Alumni discharged longer ago than this got their first plan in this app within this time.
 PLANS_KEPT_DAYS = 400
-# Non-active alumni whose status changed longer ago than this have no recent contact history.
+# Non-active alumni whose status changed longer ago than this have no contact history here (unless
+# a number of check-ins per alumnus is asked for).
 ENDED_WITHIN_DAYS = 365
 
 # Scheduled contacts by default, per cadence in days (retries after an unanswered attempt come on
 # top): enough for a mood baseline and a few months of trend, and few enough that 100,000 alumni
 # stay quick to make. A course that ended keeps its last few.
-DEFAULT_CONTACTS = {7: 9, 14: 7, 30: 6}
+DEFAULT_CONTACTS = {7: 8, 14: 7, 30: 6}
 ENDED_CONTACTS = 4
 NO_PLAN_CADENCE = 14  # the team's default cadence without a plan
 MAX_CHECKINS_PER_ALUMNUS = 1_000
@@ -1119,8 +1121,10 @@ class Course:
         if kind is CourseKind.STEADY or kind is CourseKind.ENDED or kind is CourseKind.WOBBLING:
             return 0.0  # a wobble moves one thing only; the steps look at `wobble` for it
         if kind is CourseKind.IMPROVING:
-            span = (self.end - self.first).days or 1
-            return max(0.0, min(1.0, 1 - (day - self.first).days / span)) * 0.8
+            # A hard time until `onset`, better and better since.
+            if day <= self.onset:
+                return 0.6
+            return 0.6 * max(0.0, 1 - (day - self.onset).days / max((self.end - self.onset).days, 1))
         onset = self.onset
         if kind is CourseKind.RECOVERING:
             event = self.recurrences[-1].on
@@ -1194,6 +1198,8 @@ class CoursesStep:
         end = today - timedelta(days=LAST_CONTACT_DAYS_AGO)
         courses: list[Course | None] = [None] * len(context.alumni)
         all_recurrences: list[list[Recurrence]] = []
+        # Asked for a number of check-ins per alumnus (a benchmark): older contact histories count too.
+        every_history = context.checkins_per_alumnus is not None
         followed: list[int] = []
         for index, alumnus in enumerate(context.alumni):
             recurrences = self._recurrences(rng, alumnus)
@@ -1208,8 +1214,8 @@ class CoursesStep:
                     course.onset = recurrences[-1].on - timedelta(days=_randint(rng, 18, 40))
                 elif not alumnus.archived:
                     followed.append(index)
-            elif (alumnus.status_changed_at is not None
-                  and (today - alumnus.status_changed_at.date()).days <= ENDED_WITHIN_DAYS):
+            elif alumnus.status_changed_at is not None and (
+                    (today - alumnus.status_changed_at.date()).days <= ENDED_WITHIN_DAYS or every_history):
                 stop = alumnus.status_changed_at.date() - timedelta(days=_randint(rng, 1, 10))
                 course = self._course(rng, CourseKind.ENDED, discharge, min(stop, end))
                 course.ended_status = alumnus.status
@@ -1242,6 +1248,7 @@ class CoursesStep:
         end = course.end
         if kind is CourseKind.IMPROVING:
             course.mood = min(course.mood + 0.2, 4.7)
+            course.onset = end - timedelta(days=_randint(rng, 50, 150))
         elif kind is CourseKind.WOBBLING:
             course.wobble = _choice(rng, WOBBLES)
             course.onset = end - timedelta(days=_randint(rng, 14, 24))
@@ -1609,19 +1616,20 @@ STRUGGLING_NOTES = (
 )
 USE_NOTES = (
     "Told me about using at the weekend; agreed to come to group on Tuesday.",
-    "Reported a lapse; safety plan reviewed, naloxone at home.",
-    "Honest about drinking last week; wants weekly calls for now.",
+    "Reported using again; safety plan reviewed, naloxone at home.",
+    "Honest about using last week; wants weekly calls for now.",
     "Used after a fight at home; back in touch with the sponsor.",
     "Reported using; referred back to IOP for an assessment.",
 )
 RECOVERING_NOTES = (
-    "Back at meetings since the return to use.", "Shaken by the lapse but motivated.",
+    "Back at meetings since the return to use.", "Shaken by what happened but motivated.",
     "Weekly calls are helping; cravings easing.", "Saw the counselor for the re-assessment.",
 )
 UNANSWERED_NOTES = (
     "Voicemail full.", "Went straight to voicemail.", "Rang out; sent a text as well.",
-    "Left a short message to call back.", "No reply to the text.", "Phone off.",
+    "Left a short message to call back.", "Phone off.",
 )
+UNANSWERED_TEXT_NOTES = ("No reply to the text.", "Texted twice; no reply yet.", "Message not delivered.")
 _ATTENDED_NOTES = ("Signed the sheet.", "Went with their sponsor.", "Shared for the first time.")
 _MISSED_NOTES = ("Worked a double shift.", "Sick that day.", "No ride that day.", "Said they forgot.")
 # How the contact is usually made, by the alumnus's preferred method.
@@ -1637,11 +1645,6 @@ _METHODS = {
 
 def _clamp(value: float, low: int, high: int) -> int:
     return low if value < low else high if value > high else int(value + 0.5)
-
-
-def _noise(rng: random.Random) -> float:
-    """About normal, mean 0, sd 0.41, within ±1; two draws are much cheaper than `rng.gauss`."""
-    return rng.random() + rng.random() - 1.0
 
 
 class CheckInsStep:
@@ -1752,7 +1755,9 @@ class CheckInsStep:
             if not reached:
                 outcome = (CheckinOutcome.NO_ANSWER if method is CheckinMethod.TEXT or rng.random() < 0.55
                            else CheckinOutcome.LEFT_MESSAGE)
-                note = _choice(rng, UNANSWERED_NOTES) if rng.random() < 0.3 else None
+                note = None
+                if rng.random() < 0.3:
+                    note = _choice(rng, UNANSWERED_TEXT_NOTES if method is CheckinMethod.TEXT else UNANSWERED_NOTES)
                 rows.append((alumnus.id, occurred, staff_id, None, method, outcome, None, None, None, None, (),
                              note, None, None, created))
                 # Try again in a day or three (twice at most), unless the next planned contact comes first.
@@ -1774,8 +1779,9 @@ class CheckInsStep:
                 mood_mu -= 2.2 * level
                 craving_mu += 5.5 * level
                 sign_chance += 0.75 * level
-            mood = _clamp(mood_mu + _noise(rng), 1, 5)
-            craving = _clamp(craving_mu + 2 * _noise(rng), 0, 10)
+            random = rng.random
+            mood = _clamp(mood_mu + random() + random() - 1.0, 1, 5)  # about normal, sd 0.4
+            craving = _clamp(craving_mu + 2 * (random() + random() - 1.0), 0, 10)
             ticked: list[str] = []
             if kind is CourseKind.WOBBLING and wobble == "signs" and after_onset:
                 ticked.append(focus_sign)
@@ -1864,7 +1870,7 @@ class _Meetings:
         self.rng = rng
         self.course = course
         # One weekday per weekly meeting (a meeting twice a week appears twice).
-        self.weekdays: list[int] = [day for _kind, days in plan.meetings for day in days] if plan else []
+        self.weekdays: tuple[int, ...] = tuple(day for _kind, days in plan.meetings for day in days) if plan else ()
         self.detail_from = context.today - timedelta(days=ATTENDANCE_DAYS)
         self.recorded: list[tuple[date, MeetingKind, int]] = []
         if not self.weekdays:
@@ -1891,8 +1897,7 @@ class _Meetings:
         if days <= 0:
             return 0
         weeks, rest = divmod(days, 7)
-        first = (after.weekday() + 1) % 7
-        return weeks * len(self.weekdays) + sum(1 for w in self.weekdays if (w - first) % 7 < rest)
+        return weeks * len(self.weekdays) + _meeting_days_in(self.weekdays, (after.weekday() + 1) % 7, rest)
 
     def attended(self, after: date, until: date) -> int:
         """How many meetings they went to after `after` up to `until` (as said at a check-in)."""
@@ -1901,10 +1906,20 @@ class _Meetings:
         if split > after:
             chance = self.chance(after + (split - after) / 2)
             random = self.rng.random
-            went = sum(1 for _ in range(self.count(after, split)) if random() < chance)
+            for _ in range(self.count(after, split)):
+                if random() < chance:
+                    went += 1
         if until >= self.detail_from:
-            went += sum(w for day, _kind, w in self.recorded if after < day <= until)
+            for day, _kind, went_there in self.recorded:
+                if after < day <= until:
+                    went += went_there
         return went
+
+
+@lru_cache(maxsize=4096)
+def _meeting_days_in(weekdays: tuple[int, ...], first: int, days: int) -> int:
+    """How many of `weekdays` fall in `days` (< 7) consecutive days starting on weekday `first`."""
+    return sum(1 for weekday in weekdays if (weekday - first) % 7 < days)
 
 
 # -- returns to use ----------------------------------------------------------------------------------
@@ -2020,7 +2035,7 @@ class AssessmentsStep:
             if course.wobble == "assessment" and better_high and number == len(given) - 1:
                 level = max(level, rng.uniform(0.4, 0.6))
             if better_high:
-                mean = usual - 1.8 * level
+                mean = usual - 1.4 * level
             else:
                 mean = usual + 2.2 * level
             random = rng.random
@@ -2064,11 +2079,7 @@ class CelebrationsStep:
             for start, until in spans:
                 if until < since:
                     continue
-                for milestone in iter_milestones(start):
-                    if milestone.on > until:
-                        break
-                    if milestone.on < since:
-                        continue
+                for milestone in _milestones_between(start, since, until):
                     if rng.random() >= CELEBRATION_CHANCE.get(milestone.key, YEARLY_CELEBRATION_CHANCE):
                         continue
                     day = milestone.on + timedelta(days=_randint(rng, -3, 10))
@@ -2077,6 +2088,21 @@ class CelebrationsStep:
                                 _covering_staff(rng, context, alumnus)))
         writer.flush()
         context.counts["celebrations"] = writer.count
+
+
+def _milestones_between(start: date, first: date, last: date) -> Iterator[Milestone]:
+    """The milestones counted from `start` that fall from `first` to `last`, in order."""
+    years = (first - start).days // 366
+    if years >= 3:
+        # Long sober: only yearly milestones can be in the window; skip the ones before it.
+        milestones: Iterable[Milestone] = (milestone_for(start, f"{n}y") for n in range(years, MAX_YEARS + 1))
+    else:
+        milestones = iter_milestones(start)
+    for milestone in milestones:
+        if milestone.on > last:
+            return
+        if milestone.on >= first:
+            yield milestone
 
 
 # -- writing many rows quickly ---------------------------------------------------------------------
