@@ -90,7 +90,8 @@ def load_caseload(session, settings: TeamSettingsValues, today: date, caseworker
             f.unanswered_all_calls = all(c.method is CheckinMethod.CALL for c in streak)
         reached = [c for c in checkins if c.outcome is CheckinOutcome.REACHED][:kept]
         f.recent = tuple(
-            ew.CheckinFact(_local(c.occurred_at), c.mood, c.craving, c.meetings_attended, tuple(c.warning_signs or ()))
+            ew.pack(ew.CheckinFact(_local(c.occurred_at), c.mood, c.craving, c.meetings_attended,
+                                   tuple(c.warning_signs or ()), c.occurred_at))
             for c in reached if c.occurred_at >= lookback
         )
 

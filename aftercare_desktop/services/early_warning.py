@@ -43,10 +43,11 @@ from sqlalchemy import (
     cast,
     func,
     inspect,
-    literal_column,
+    literal,
     or_,
     select,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import FunctionElement
@@ -130,13 +131,14 @@ _CONTACT_START_WORDS = {
 
 
 class CheckinFact(NamedTuple):
-    """One reached check-in, as the rules see it."""
+    """One reached check-in, readable (tests and the per-alumnus baseline pack these, see `pack`)."""
 
     on: date
     mood: int | None = None
     craving: int | None = None
     meetings_attended: int | None = None
     warning_signs: tuple[str, ...] = ()
+    at: datetime | None = None  # the exact time; None: noon on `on`
 
 
 class AssessmentFact(NamedTuple):
@@ -156,6 +158,52 @@ class MentorFact(NamedTuple):
     last_contact_on: date | None
 
 
+# The recent check-ins reach the rules packed, one short string per check-in made by the database,
+# newest first: turning 130,000 rows into Python objects would cost more than finding them.
+#   [0]     mood digit, or "-"
+#   [1]     craving as a hex digit (0-a), or "-"
+#   [2:21]  when, in UTC: "YYYY-MM-DD HH:MM:SS" (compared as text with UTC bounds of local days)
+#   [21:]   meetings attended (digits, or nothing) ";" the warning signs as JSON (nothing when none)
+_HEX = "0123456789abcdef"
+_TIME = slice(2, 21)
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def pack(checkin: CheckinFact) -> str:
+    """The packed form of a check-in, exactly as the loader's SQL makes it."""
+    moment = checkin.at or datetime.combine(checkin.on, time(12)).astimezone(timezone.utc)
+    mood = str(checkin.mood) if checkin.mood is not None and 0 <= checkin.mood <= 9 else "-"
+    craving = _HEX[checkin.craving] if checkin.craving is not None and 0 <= checkin.craving <= 15 else "-"
+    meetings = str(checkin.meetings_attended) if checkin.meetings_attended is not None else ""
+    signs = json.dumps(list(checkin.warning_signs)) if checkin.warning_signs else ""
+    return f"{mood}{craving}{utc_text(moment)}{meetings};{signs}"
+
+
+def packed_day(packed: str) -> date:
+    """The local date of a packed check-in."""
+    return datetime.fromisoformat(packed[_TIME]).replace(tzinfo=timezone.utc).astimezone().date()
+
+
+def packed_meetings(packed: str) -> int | None:
+    text = packed[21:packed.index(";", 21)]
+    return int(text) if text else None
+
+
+def packed_signs(packed: str) -> tuple[str, ...]:
+    return _signs(packed[packed.index(";", 21) + 1:])
+
+
+def unpack(packed: str) -> CheckinFact:
+    """A packed check-in made readable again (for messages and tests; the rules read packed ones)."""
+    mood, craving = packed[0], packed[1]
+    return CheckinFact(packed_day(packed), None if mood == "-" else int(mood),
+                       None if craving == "-" else int(craving, 16), packed_meetings(packed), packed_signs(packed),
+                       datetime.fromisoformat(packed[_TIME]).replace(tzinfo=timezone.utc))
+
+
 @dataclass(slots=True)
 class AlumnusFacts:
     """Everything the rules read about one alumnus. Plain values; no names."""
@@ -170,8 +218,9 @@ class AlumnusFacts:
     unanswered_in_a_row: int = 0  # attempts without an answer since the last reached check-in
     unanswered_since: date | None = None
     unanswered_all_calls: bool = True
-    # Reached check-ins of the last RECENT_LOOKBACK_DAYS, newest first, at most `recent_checkins_kept`.
-    recent: tuple[CheckinFact, ...] = ()
+    # Reached check-ins of the last RECENT_LOOKBACK_DAYS, newest first, at most `recent_checkins_kept`,
+    # packed (see `pack`).
+    recent: tuple[str, ...] = ()
     # Meeting attendance recorded in the meetings window (None: nothing recorded there).
     meetings_recorded: int = 0
     meetings_recorded_attended: int = 0
@@ -196,16 +245,22 @@ class RuleContext:
     meetings_start: date  # first day of the meetings window (which ends today)
     signs_start: date  # first day of the warning-sign window
     lookback_start: date  # reached check-ins before this day are not "recent"
+    meetings_from: str  # the start of those days as UTC text, to compare with packed check-ins
+    signs_from: str
 
     @classmethod
     def of(cls, settings: TeamSettingsValues, today: date) -> RuleContext:
+        meetings_start = today - timedelta(weeks=settings.meetings_window_weeks) + timedelta(days=1)
+        signs_start = today - timedelta(days=settings.warning_sign_days - 1)
         return cls(
             settings=settings,
             today=today,
             allowed_days={cadence: CADENCE_DAYS[cadence] + settings.grace_days(cadence) for cadence in CheckinCadence},
-            meetings_start=today - timedelta(weeks=settings.meetings_window_weeks) + timedelta(days=1),
-            signs_start=today - timedelta(days=settings.warning_sign_days - 1),
+            meetings_start=meetings_start,
+            signs_start=signs_start,
             lookback_start=today - timedelta(days=RECENT_LOOKBACK_DAYS - 1),
+            meetings_from=utc_text(day_start(meetings_start)),
+            signs_from=utc_text(day_start(signs_start)),
         )
 
 
@@ -310,24 +365,26 @@ def unanswered_attempts(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, 
 def meetings_missed(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
     """Support meetings missed against the plan's expectation, over the last weeks.
 
-    Attended = the larger of the attendance recorded in the window and the meetings the alumnus
-    reported at check-ins in the window (records and self-report overlap; adding them would count
-    twice). Silent when the plan did not cover the whole window, or when nothing at all is known
-    about the window: a team that does not record attendance should not see everyone as missing.
-    Begins on the first day of the window.
+    Fires when at least `meetings_missed_share` of the expected meetings, and at least
+    `meetings_missed_least` of them, were missed. Attended = the larger of the attendance recorded in
+    the window and the meetings the alumnus reported at check-ins in the window (records and
+    self-report overlap; adding them would count twice). Silent when the plan did not cover the whole
+    window, or when nothing at all is known about the window: a team that does not record attendance
+    should not see everyone as missing. Begins on the first day of the window.
     """
     if not facts.meetings_per_week:
         return _NOTHING
     start = ctx.meetings_start
     if facts.plan_started_on is None or facts.plan_started_on > start:
         return _NOTHING
-    reported = [c.meetings_attended for c in facts.recent if c.on >= start and c.meetings_attended is not None]
+    since = ctx.meetings_from
+    reported = [n for c in facts.recent if c[_TIME] >= since and (n := packed_meetings(c)) is not None]
     if not facts.meetings_recorded and not reported:
         return _NOTHING
     weeks = ctx.settings.meetings_window_weeks
     expected = facts.meetings_per_week * weeks
     missed = max(0, expected - max(facts.meetings_recorded_attended, sum(reported)))
-    if missed == 0 or missed < ctx.settings.meetings_missed_share * expected - EPSILON:
+    if missed < ctx.settings.meetings_missed_least or missed < ctx.settings.meetings_missed_share * expected - EPSILON:
         return _NOTHING
     period = "week" if weeks == 1 else f"{weeks} weeks"
     text = f"Missed {missed} of {expected} expected meetings in the last {period}"
@@ -339,16 +396,16 @@ def mood_below_baseline(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, 
     average over the check-ins before them. Begins with the first check-in of the low stretch."""
     settings = ctx.settings
     window = settings.mood_window_checkins
-    rated = [c for c in facts.recent if c.mood is not None]
+    rated = [c for c in facts.recent if c[0] != "-"]
     if len(rated) < window + MIN_MOOD_BASELINE:
         return _NOTHING
     recent, baseline = rated[:window], rated[window:window + settings.mood_baseline_checkins]
-    now = sum(c.mood for c in recent) / window
-    usual = sum(c.mood for c in baseline) / len(baseline)
+    now = sum(int(c[0]) for c in recent) / window
+    usual = sum(int(c[0]) for c in baseline) / len(baseline)
     if now > usual - settings.mood_drop + EPSILON:
         return _NOTHING
     text = f"Mood {_number(now)} over the last {_plural(window, 'check-in')}, below their usual {_number(usual)}"
-    return (Reason(Signal.MOOD_LOW, text, recent[-1].on),)
+    return (Reason(Signal.MOOD_LOW, text, packed_day(recent[-1])),)
 
 
 def slope(values: Sequence[float]) -> float:
@@ -365,29 +422,33 @@ def cravings_rising(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
     `craving_slope` per check-in, and higher at the end than at the start. Begins with the first
     check-in of the window."""
     window = ctx.settings.craving_window_checkins
-    rated = [c for c in facts.recent if c.craving is not None][:window]
+    rated = [c for c in facts.recent if c[1] != "-"][:window]
     if len(rated) < window:
         return _NOTHING
-    values = [c.craving for c in reversed(rated)]  # oldest first
+    values = [int(c[1], 16) for c in reversed(rated)]  # oldest first
     if values[-1] <= values[0] or slope(values) < ctx.settings.craving_slope - EPSILON:
         return _NOTHING
     text = f"Cravings rising: {values[0]} → {values[-1]} over the last {window} check-ins"
-    return (Reason(Signal.CRAVINGS_RISING, text, rated[-1].on),)
+    return (Reason(Signal.CRAVINGS_RISING, text, packed_day(rated[-1])),)
 
 
 def warning_signs(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
     """The same warning sign ticked in `warning_sign_count` or more of the reached check-ins of the
     last `warning_sign_days` days; one reason per sign, beginning with the first check-in it was in."""
-    start = ctx.signs_start
-    window = [c for c in facts.recent if c.on >= start]
-    if not any(c.warning_signs for c in window):
+    since = ctx.signs_from
+    window = [c for c in facts.recent if c[_TIME] >= since]
+    if not any(c[-1] == "]" for c in window):  # packed signs end the string: "…;[…]"
         return _NOTHING
     counts: dict[str, int] = {}
     first: dict[str, date] = {}
     for checkin in window:  # newest first: the last date seen is the earliest
-        for sign in set(checkin.warning_signs):
+        signs = set(packed_signs(checkin))
+        if not signs:
+            continue
+        on = packed_day(checkin)
+        for sign in signs:
             counts[sign] = counts.get(sign, 0) + 1
-            first[sign] = checkin.on
+            first[sign] = on
     total = len(window)
     reasons = []
     for sign, count in sorted(counts.items(), key=lambda item: (-item[1], first[item[0]], item[0])):
@@ -489,8 +550,7 @@ def assess(facts: AlumnusFacts, settings: TeamSettingsValues, today: date) -> At
 # -- the queue ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(NamedTuple):
     """Who a row is about, as a list shows them."""
 
     id: int
@@ -531,17 +591,22 @@ class Caseload:
 def queue(caseload: Caseload, settings: TeamSettingsValues, today: date) -> list[AttentionRow]:
     """Alumni with a signal: high before watch, then the longest-standing concern first."""
     ctx = RuleContext.of(settings, today)
-    rows = []
-    for facts in caseload.facts:
-        attention = judge(facts, ctx)
-        if attention.level is WarningLevel.NONE:
-            continue
-        person = caseload.people[facts.alumnus_id]
-        rows.append(AttentionRow(person.id, person.name, person.client_id, attention.level, attention.reasons,
-                                 attention.since))
     people = caseload.people
-    rows.sort(key=lambda row: (LEVEL_ORDER[row.level], row.since, people[row.alumnus_id].sort_name, row.alumnus_id))
-    return rows
+    found = []
+    for facts in caseload.facts:
+        reasons: list[Reason] = []
+        for rule in RULES:
+            said = rule(facts, ctx)
+            if said:
+                reasons.extend(said)
+        if reasons:
+            level = level_for(reasons, settings)
+            since = min(reason.since for reason in reasons)
+            person = people[facts.alumnus_id]
+            found.append((LEVEL_ORDER[level], since, person.sort_name, person.id, level, reasons))
+    found.sort(key=lambda item: item[:4])
+    return [AttentionRow(alumnus_id, people[alumnus_id].name, people[alumnus_id].client_id, level, tuple(reasons),
+                         since) for _, since, _, alumnus_id, level, reasons in found]
 
 
 # -- mentoring ---------------------------------------------------------------------------------
@@ -621,6 +686,58 @@ def _epoch_postgresql(element, compiler, **kw):
     return f"CAST(floor(extract(epoch FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
 
 
+class utc_time_text(FunctionElement):
+    """A stored timestamp as UTC text 'YYYY-MM-DD HH:MM:SS' (the packed check-ins' format)."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(utc_time_text, "sqlite")
+def _utc_text_sqlite(element, compiler, **kw):
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 19)"  # stored so, in UTC
+
+
+@compiles(utc_time_text, "postgresql")
+def _utc_text_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
+
+
+_PART_SEPARATOR = "\x1e"
+
+
+def _cat(*parts):
+    """SQL string concatenation (||) of expressions and plain strings."""
+    result = parts[0] if not isinstance(parts[0], str) else literal(parts[0], Text)
+    for part in parts[1:]:
+        result = result.concat(literal(part, Text) if isinstance(part, str) else part)
+    return result
+
+
+def _joined_text(*values):
+    """Values as text separated by spaces; NULL when any of them is NULL."""
+    parts = []
+    for value in values:
+        if parts:
+            parts.append(" ")
+        parts.append(cast(value, Text))
+    return _cat(*parts)
+
+
+def _packed_checkin(c, postgres: bool):
+    """The SQL making one packed check-in (see `pack`, which makes the same in Python)."""
+    signs = cast(c.warning_signs, Text)
+    return _cat(
+        case((c.mood.between(0, 9), cast(c.mood, Text)), else_=literal("-", Text)),
+        func.coalesce(func.nullif(func.substr(literal(_HEX, Text), c.craving + 1, 1, type_=Text), ""), "-",
+                      type_=Text),
+        utc_time_text(c.occurred_at),
+        func.coalesce(cast(c.meetings_attended, Text), "", type_=Text),
+        ";",
+        case((signs == "[]", literal("", Text)), else_=signs),
+    )
+
+
 _local_day = date.fromtimestamp  # seconds since 1970 → the local date
 # Earlier than any stored timestamp: the lower bound of "everything" in an index range.
 _BEFORE_ANYTHING = datetime(1900, 1, 1, tzinfo=timezone.utc)
@@ -680,109 +797,87 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
     caseload, so its cost follows the size of the caseload and not the length of anyone's history.
     """
     ctx = RuleContext.of(settings, today)
-    a = Alumnus.__table__.c
-    c = CheckIn.__table__.c
-    p = AftercarePlan.__table__.c
+    alumni, check_ins = Alumnus.__table__, CheckIn.__table__
+    a, c, p = alumni.c, check_ins.c, AftercarePlan.__table__.c
     conditions = which.conditions()
     end = day_start(today + timedelta(days=1))
+    reached = c.outcome == CheckinOutcome.REACHED.value
+    postgres = session.get_bind().dialect.name == "postgresql"
 
-    # 1. The people, with their active plan and the meetings it expects per week.
+    # 1. One row per alumnus: who they are, their active plan, the last reached check-in, the recent
+    #    reached check-ins packed into one string, and the attempts since the last conversation (none
+    #    of them answered). Every check-in part is a walk of the (alumnus_id, occurred_at) index from
+    #    its newest end, so the cost follows the caseload, not the length of anyone's history.
     per_week = (
         select(func.coalesce(func.sum(PlanMeeting.__table__.c.per_week), 0))
         .where(PlanMeeting.__table__.c.plan_id == p.id)
         .scalar_subquery()
     )
-    people_query = (
+    last_reached = (
+        select(c.occurred_at).where(c.alumnus_id == a.id, reached, c.occurred_at < end)
+        .order_by(c.occurred_at.desc()).limit(1)
+        .correlate(alumni)  # also inside the streak's subquery below, two levels down
+        .scalar_subquery()
+    )
+    kept = recent_checkins_kept(settings)
+    latest = (
+        select(_packed_checkin(c, postgres).label("packed"), c.occurred_at, c.id)
+        .where(c.alumnus_id == a.id, reached, c.occurred_at >= day_start(ctx.lookback_start), c.occurred_at < end)
+        .order_by(c.occurred_at.desc(), c.id.desc())
+        .limit(kept)
+        .correlate(alumni)
+        .subquery()
+    )
+    if postgres:
+        joined = func.string_agg(latest.c.packed, aggregate_order_by(
+            literal(_PART_SEPARATOR), latest.c.occurred_at.desc(), latest.c.id.desc()))
+    else:  # SQLite (before 3.44) has no ORDER BY in aggregates; it concatenates the rows as ordered above
+        joined = func.group_concat(latest.c.packed, _PART_SEPARATOR)
+    later = check_ins.alias("later")
+    streak = (
+        select(_joined_text(cast(func.count(), Text), epoch_seconds(func.min(later.c.occurred_at)),
+                            func.sum(case((later.c.method == CheckinMethod.CALL.value, 0), else_=1))))
+        .where(later.c.alumnus_id == a.id, later.c.occurred_at < end,
+               # A plain lower bound (not "IS NULL OR …") so that the index range starts there.
+               later.c.occurred_at > func.coalesce(last_reached, _BEFORE_ANYTHING))
+        .scalar_subquery()
+    )
+    query = (
         select(a.id, a.client_id, a.first_name, a.last_name, a.preferred_name, a.sort_name, a.caseworker_id,
-               a.discharge_date, a.sobriety_start_date, a.opted_in_on, epoch_seconds(a.created_at),
-               p.checkin_cadence, p.start_date, per_week)
-        .select_from(Alumnus.__table__.outerjoin(
+               a.discharge_date, a.sobriety_start_date, a.opted_in_on, epoch_seconds(a.created_at), p.version,
+               p.checkin_cadence, p.start_date, per_week, epoch_seconds(last_reached),
+               select(joined).scalar_subquery(), streak)
+        .select_from(alumni.outerjoin(
             AftercarePlan.__table__, and_(p.alumnus_id == a.id, p.status == PlanStatus.ACTIVE.value)))
         .where(*conditions)
-        .order_by(a.id, p.version)
     )
     people: dict[int, Person] = {}
     facts: dict[int, AlumnusFacts] = {}
+    versions: dict[int, int] = {}
+    separator = _PART_SEPARATOR
     for (alumnus_id, client_id, first, last, preferred, sort_name, caseworker_id, discharged, sober_since,
-         opted_in_on, created, cadence, plan_start, meetings) in session.execute(people_query):
+         opted_in_on, created, version, cadence, plan_start, meetings, last_at, recent,
+         attempts) in session.execute(query):
+        if alumnus_id in facts and (version or 0) < versions[alumnus_id]:
+            continue  # were there ever two active plans, the newest wins
+        versions[alumnus_id] = version or 0
         people[alumnus_id] = Person(alumnus_id, client_id, first, last, preferred, sort_name, caseworker_id,
                                     discharged, sober_since)
         start, kind = contact_start(plan_start, opted_in_on, discharged, _local_day(created))
-        # Ordered by plan version: were there ever two active plans, the newest wins.
-        facts[alumnus_id] = AlumnusFacts(alumnus_id, start, kind, cadence, plan_start,
-                                         int(meetings or 0) if cadence is not None else 0)
+        f = facts[alumnus_id] = AlumnusFacts(alumnus_id, start, kind, cadence, plan_start,
+                                             int(meetings or 0) if cadence is not None else 0)
+        if last_at is not None:
+            f.last_reached_on = _local_day(last_at)
+        if recent:
+            f.recent = tuple(recent.split(separator))
+        if attempts:
+            count, first_attempt, not_calls = attempts.split(" ")
+            f.unanswered_in_a_row = int(count)
+            f.unanswered_since = _local_day(int(first_attempt))
+            f.unanswered_all_calls = not_calls == "0"
     if not facts:
         return Caseload(people, [])
     caseload = select(a.id).where(*conditions)
-    reached = c.outcome == CheckinOutcome.REACHED.value
-
-    # 2. The last reached check-in, and the attempts since then (none of them was answered).
-    last_reached = (
-        select(c.occurred_at)
-        .where(c.alumnus_id == a.id, reached, c.occurred_at < end)
-        .order_by(c.occurred_at.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    # Materialized: the subquery is read several times below and must run once per alumnus.
-    last = (select(a.id.label("alumnus_id"), last_reached.label("at")).where(*conditions)
-            .cte("last_reached").prefix_with("MATERIALIZED"))
-    contact_query = (
-        select(last.c.alumnus_id, epoch_seconds(last.c.at), func.count(c.id),
-               epoch_seconds(func.min(c.occurred_at)),
-               func.sum(case((c.method == CheckinMethod.CALL.value, 0), else_=1)))
-        .select_from(last.outerjoin(CheckIn.__table__, and_(
-            # A plain lower bound (not "IS NULL OR …") so that the index range starts there.
-            c.alumnus_id == last.c.alumnus_id, c.occurred_at < end,
-            c.occurred_at > func.coalesce(last.c.at, _BEFORE_ANYTHING))))
-        .group_by(last.c.alumnus_id, last.c.at)
-    )
-    for alumnus_id, last_at, attempts, first_attempt, not_calls in session.execute(contact_query):
-        f = facts[alumnus_id]
-        if last_at is not None:
-            f.last_reached_on = _local_day(last_at)
-        if attempts:
-            f.unanswered_in_a_row = attempts
-            f.unanswered_since = _local_day(first_attempt)
-            f.unanswered_all_calls = not not_calls
-
-    # 3. The last reached check-ins of the recent past, newest first: those from the K-th newest on.
-    kept = recent_checkins_kept(settings)
-    lookback = day_start(ctx.lookback_start)
-    older = CheckIn.__table__.alias("older")
-    kth_newest = (
-        select(older.c.occurred_at)
-        .where(older.c.alumnus_id == a.id, older.c.outcome == CheckinOutcome.REACHED.value,
-               older.c.occurred_at < end)
-        .order_by(older.c.occurred_at.desc())
-        .limit(1).offset(kept - 1)
-        .scalar_subquery()
-    )
-    # The K-th newest is the only lower bound: with a second one (the look-back) the database may
-    # start the index range there and run the subquery for every row instead of once per alumnus.
-    # Rows before the look-back are dropped here; there are at most K of them per alumnus anyway.
-    recent_query = (
-        select(c.alumnus_id, epoch_seconds(c.occurred_at), c.mood, c.craving, c.meetings_attended,
-               cast(c.warning_signs, Text))
-        .select_from(Alumnus.__table__.join(CheckIn.__table__, and_(
-            c.alumnus_id == a.id, c.occurred_at < end, c.occurred_at >= func.coalesce(kth_newest, lookback))))
-        .where(*conditions, reached)
-        .order_by(c.alumnus_id, c.occurred_at.desc(), c.id.desc())
-    )
-    first_second = int(lookback.timestamp())
-    recent: dict[int, list[CheckinFact]] = {}
-    for alumnus_id, at, mood, craving, meetings, signs in session.execute(recent_query):
-        checkins = recent.get(alumnus_id)
-        if checkins is None:
-            recent[alumnus_id] = checkins = []
-        elif len(checkins) == kept:
-            continue  # equal timestamps at the K-th place
-        if at < first_second:
-            continue
-        checkins.append(CheckinFact(_local_day(at), mood, craving, meetings,
-                                    () if signs == "[]" else _signs(signs)))
-    for alumnus_id, checkins in recent.items():
-        facts[alumnus_id].recent = tuple(checkins)
 
     # 4. Meeting attendance recorded in the meetings window.
     m = MeetingAttendance.__table__.c
@@ -796,11 +891,15 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
         f.meetings_recorded, f.meetings_recorded_attended = recorded, int(attended or 0)
 
     # 5. The last two BARC-10 and AWARE results.
-    for (alumnus_id, instrument), results in _last_two_results(session, caseload, today).items():
+    narrowed = which.caseworker_id is not None or which.alumni_ids is not None
+    for (alumnus_id, instrument), results in _last_two_results(session, caseload, narrowed, today).items():
+        f = facts.get(alumnus_id)
+        if f is None:
+            continue  # not followed (inactive or archived)
         if instrument == BARC10:
-            facts[alumnus_id].barc10 = results
+            f.barc10 = results
         else:
-            facts[alumnus_id].aware = results
+            f.aware = results
 
     # 6. The latest return to use in the recurrence window.
     e = RecurrenceEvent.__table__.c
@@ -822,40 +921,34 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
     return Caseload(people, list(facts.values()))
 
 
-def _last_two_results(session: Session, caseload, today: date) -> dict[tuple[int, str], tuple[AssessmentFact, ...]]:
+def _last_two_results(session: Session, caseload, narrowed: bool,
+                      today: date) -> dict[tuple[int, str], tuple[AssessmentFact, ...]]:
     """Each alumnus's two newest BARC-10 and AWARE results, newest first (same day: the later entry).
 
-    The two newest results lie on the two newest dates; those are found in the index alone, and
-    only the rows on them are read.
+    For everyone, one pass over the results table is cheaper than finding the two newest of each
+    person through the index (a few results per person and year); for one caseload, the index.
     """
     r = AssessmentResult.__table__.c
-    earlier = AssessmentResult.__table__.alias("earlier")
-    latest = (
-        select(r.alumnus_id, r.instrument, func.max(r.administered_on).label("last_on"))
-        .where(r.alumnus_id.in_(caseload), r.instrument.in_((BARC10, AWARE)), r.administered_on <= today)
-        .group_by(r.alumnus_id, r.instrument)
-        .cte("latest").prefix_with("MATERIALIZED")
-    )
-    date_before = (
-        select(func.max(earlier.c.administered_on))
-        .where(earlier.c.alumnus_id == latest.c.alumnus_id, earlier.c.instrument == latest.c.instrument,
-               earlier.c.administered_on < latest.c.last_on)
-        .scalar_subquery()
-    )
-    query = (
-        select(r.alumnus_id, r.instrument, r.administered_on, r.total)
-        .select_from(latest.join(AssessmentResult.__table__, and_(
-            r.alumnus_id == latest.c.alumnus_id, r.instrument == latest.c.instrument,
-            r.administered_on <= latest.c.last_on,
-            r.administered_on >= func.coalesce(date_before, latest.c.last_on))))
-        .order_by(r.alumnus_id, r.instrument, r.administered_on.desc(), r.id.desc())
-    )
-    results: dict[tuple[int, str], list[AssessmentFact]] = {}
-    for alumnus_id, instrument, on, total in session.execute(query):
-        values = results.setdefault((alumnus_id, instrument), [])
-        if len(values) < 2:
-            values.append(AssessmentFact(on, total))
-    return {key: tuple(values) for key, values in results.items()}
+    # The date as its ISO text: compared as text, and made a date only for the two kept.
+    query = select(r.alumnus_id, r.instrument, cast(r.administered_on, Text), r.id, r.total).where(
+        r.instrument.in_((BARC10, AWARE)), r.administered_on <= today)
+    if narrowed:
+        query = query.where(r.alumnus_id.in_(caseload))
+    best: dict[tuple[int, str], list[tuple[str, int, int]]] = {}
+    for alumnus_id, instrument, on, result_id, total in session.execute(query):
+        key = (alumnus_id, instrument)
+        item = (on, result_id, total)
+        top = best.get(key)
+        if top is None:
+            best[key] = [item]
+        elif len(top) == 1:
+            top.insert(0 if item > top[0] else 1, item)
+        elif item > top[1]:
+            top[1] = item
+            if item > top[0]:
+                top.reverse()
+    day = date.fromisoformat
+    return {key: tuple(AssessmentFact(day(on), total) for on, _, total in top) for key, top in best.items()}
 
 
 class AttentionService:

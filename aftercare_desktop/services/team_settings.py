@@ -74,6 +74,9 @@ class TeamSettingsValues:
     meetings_missed_share: float = _setting(
         0.5, "Share of expected meetings missed", "", 0.1, 1.0,
         help="0.5: half or more of the meetings the plan expects in the window were missed.")
+    meetings_missed_least: int = _setting(
+        2, "Fewest missed meetings that count", "meetings", 1, 20,
+        help="One missed meeting out of two is half, but rarely a warning sign on its own.")
     # -- mood and cravings -------------------------------------------------------------------------
     mood_window_checkins: int = _setting(
         3, "Recent check-ins for mood", "check-ins", 1, 10)

@@ -37,6 +37,8 @@ def ctx(**changes) -> RuleContext:
 
 
 def facts(**values) -> AlumnusFacts:
+    """Facts with readable check-ins, packed as the loader hands them over."""
+    values["recent"] = tuple(ew.pack(c) for c in values.get("recent", ()))
     values.setdefault("contact_start", days_ago(400))
     # Reached a day ago unless a test says otherwise, so that only the rule under test speaks.
     values.setdefault("last_reached_on", days_ago(1))
@@ -145,7 +147,14 @@ def test_meetings_missed_half_or_more_of_those_expected(attended, missed):
 def test_meetings_share_is_a_setting():
     assert ew.meetings_missed(meeting_facts(1), ctx(meetings_missed_share=1.0)) == ()
     assert ew.meetings_missed(meeting_facts(0), ctx(meetings_missed_share=1.0)) != ()
-    assert ew.meetings_missed(meeting_facts(3), ctx(meetings_missed_share=0.25)) != ()
+    assert ew.meetings_missed(meeting_facts(3), ctx(meetings_missed_share=0.25, meetings_missed_least=1)) != ()
+
+
+@pytest.mark.parametrize("least, attended, fires", [(2, 1, False), (1, 1, True), (2, 0, True), (3, 0, False)])
+def test_meetings_missed_need_a_least_number(least, attended, fires):
+    # One a week: two expected; missing one of them is half, but a single missed meeting.
+    found = ew.meetings_missed(meeting_facts(attended, recorded=2, per_week=1), ctx(meetings_missed_least=least))
+    assert bool(found) is fires
 
 
 def test_meetings_over_one_week_read_as_the_last_week():
@@ -218,6 +227,14 @@ def test_mood_drop_is_a_setting():
 
 
 # -- cravings ----------------------------------------------------------------------------------
+
+def test_packed_check_ins_read_back_as_they_were():
+    checkin = CheckinFact(days_ago(3), 4, 10, 12, ("Irritability", "“Own” words, with ; and ]"))
+    packed = ew.pack(checkin)
+    assert packed[0] == "4" and packed[1] == "a" and len(packed[2:21]) == 19
+    assert ew.unpack(packed)[:5] == checkin[:5]
+    assert ew.unpack(ew.pack(CheckinFact(days_ago(3))))[:5] == (days_ago(3), None, None, None, ())
+
 
 def test_slope_is_least_squares_per_check_in():
     assert ew.slope([1, 2, 3, 4]) == 1.0
