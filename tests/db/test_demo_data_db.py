@@ -97,7 +97,7 @@ def test_the_caseworkers_day_reads_back_through_the_apps_services(any_db, any_ac
     # Their own warning signs are offered first on the next check-in, as on every real plan.
     choices = checkins.warning_sign_choices(alumnus_id)
     assert [c.text for c in choices if c.personal] == plan.warning_signs
-    assert checkins.follow_ups_due(FIXED_TODAY)
+    assert checkins.follow_ups_due(FIXED_TODAY + timedelta(days=14))
     rate = MeetingService(any_db, today=today).attendance_rate(alumnus_id)
     assert rate.expected >= 0
     assessments = AssessmentService(any_db, today=today)
