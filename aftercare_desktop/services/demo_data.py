@@ -1039,7 +1039,8 @@ class StatusHistoryStep:
 # - recovering: a return to use in the last months (the date already moved by the alumni step: its
 #   sobriety date after discharge), slid into before and followed by closer contact.
 # Alumni whose status changed in the last year (lost contact, inactive, opted out) have a course
-# that ends then; earlier ones have no recent history at all.
+# that ends then; earlier ones have no contact history here (unless a number of check-ins per
+# alumnus is asked for, see `generate`).
 
 
 class CourseKind(StrEnum):
@@ -1162,10 +1163,6 @@ class PlanSketch:
                 break
             days = version.days
         return days
-
-    @property
-    def active(self) -> PlanVersion:
-        return self.versions[-1]
 
 
 def _desk_hours(rng: random.Random, day: date) -> datetime:
