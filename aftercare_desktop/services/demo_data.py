@@ -1068,8 +1068,9 @@ PLANS_KEPT_DAYS = 400
 ENDED_WITHIN_DAYS = 365
 
 # Scheduled contacts by default, per cadence in days (retries after an unanswered attempt come on
-# top): enough for a mood baseline and a few months of trend, and few enough that 100,000 alumni
-# stay quick to make. A course that ended keeps its last few.
+# top): about six reached check-ins at least, which a mood baseline needs (the last three against
+# three or more before them), a few months of trend, and few enough that 100,000 alumni stay
+# reasonably quick to make. A course that ended keeps its last few.
 DEFAULT_CONTACTS = {7: 8, 14: 7, 30: 6}
 ENDED_CONTACTS = 4
 NO_PLAN_CADENCE = 14  # the team's default cadence without a plan
@@ -1236,7 +1237,7 @@ class CoursesStep:
         return Course(
             kind=kind, wobble=None, mood=rng.uniform(3.4, 4.6), craving=rng.uniform(0.3, 2.6),
             reach=rng.uniform(0.84, 0.97), attend=rng.uniform(0.88, 0.99), first=first, end=end,
-            tracks_attendance=rng.random() < 0.7, aware=rng.random() < 0.2,
+            tracks_attendance=rng.random() < 0.6, aware=rng.random() < 0.2,
         )
 
     @staticmethod
@@ -1462,7 +1463,7 @@ class PlansStep:
         goals = self._some(rng, content["goals"], 2, 3)
         meetings = self._meetings(rng, context, alumnus)
         meeting_rows = [row for row, _days in meetings]
-        medication = RecoveryPathway.MEDICATION_SUPPORTED.value in alumnus.pathways
+        medication = RecoveryPathway.MEDICATION_SUPPORTED in alumnus.pathways
         medication_notes = _choice(rng, _MEDICATION_NOTES) if medication else None
         housing_notes = _choice(rng, _HOUSING_NOTES) if rng.random() < 0.3 else None
         preferred = alumnus.preferred_method
@@ -1516,15 +1517,15 @@ class PlansStep:
         weekdays it is on."""
         pathways = alumnus.pathways
         kinds: list[MeetingKind] = []
-        if RecoveryPathway.TWELVE_STEP.value in pathways:
+        if RecoveryPathway.TWELVE_STEP in pathways:
             kinds.append(MeetingKind.AA if "Alcohol" in alumnus.substances[:1] else MeetingKind.NA)
-        if RecoveryPathway.SMART.value in pathways:
+        if RecoveryPathway.SMART in pathways:
             kinds.append(MeetingKind.SMART)
-        if RecoveryPathway.FAITH_BASED.value in pathways:
+        if RecoveryPathway.FAITH_BASED in pathways:
             kinds.append(MeetingKind.CELEBRATE)
-        if RecoveryPathway.OTHER.value in pathways and rng.random() < 0.5:
+        if RecoveryPathway.OTHER in pathways and rng.random() < 0.5:
             kinds.append(_choice(rng, (MeetingKind.REFUGE, MeetingKind.OTHER)))
-        if RecoveryPathway.MEDICATION_SUPPORTED.value in pathways and not kinds and rng.random() < 0.6:
+        if RecoveryPathway.MEDICATION_SUPPORTED in pathways and not kinds and rng.random() < 0.6:
             kinds.append(_choice(rng, (MeetingKind.NA, MeetingKind.SMART)))
         if rng.random() < 0.35:
             kinds.append(MeetingKind.ALUMNI_GROUP)
