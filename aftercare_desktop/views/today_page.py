@@ -76,6 +76,15 @@ def _milestone_when(row) -> str:
     return "today" if row.days_until == 0 else f"in {_days(row.days_until)}"
 
 
+CHECKIN_DUE_COLUMNS = (
+        Column("Name", lambda r: r.name, 170),
+        Column("Client ID", lambda r: r.client_id, 95),
+        Column("Due", lambda r: r.due_on.isoformat(), 95),
+        Column("", lambda r: _overdue_words(r.days_overdue), 120),
+        Column("Cadence", _cadence_words, 190),
+        Column("Last reached", _last_reached, 120),
+    )
+
 # Each section: its key in TodayData, its columns, and what Enter does (log a check-in or open).
 SECTIONS: tuple[tuple[str, tuple[Column, ...], bool], ...] = (
     ("attention", (
@@ -85,22 +94,8 @@ SECTIONS: tuple[tuple[str, tuple[Column, ...], bool], ...] = (
         Column("Since", lambda r: r.since.isoformat(), 95),
         Column("Why", _reasons, 520),
     ), True),
-    ("overdue", (
-        Column("Name", lambda r: r.name, 170),
-        Column("Client ID", lambda r: r.client_id, 95),
-        Column("Due", lambda r: r.due_on.isoformat(), 95),
-        Column("", lambda r: _overdue_words(r.days_overdue), 120),
-        Column("Cadence", _cadence_words, 190),
-        Column("Last reached", _last_reached, 120),
-    ), True),
-    ("due", (
-        Column("Name", lambda r: r.name, 170),
-        Column("Client ID", lambda r: r.client_id, 95),
-        Column("Due", lambda r: r.due_on.isoformat(), 95),
-        Column("", lambda r: _overdue_words(r.days_overdue), 120),
-        Column("Cadence", _cadence_words, 190),
-        Column("Last reached", _last_reached, 120),
-    ), True),
+    ("overdue", CHECKIN_DUE_COLUMNS, True),
+    ("due", CHECKIN_DUE_COLUMNS, True),
     ("follow_ups", (
         Column("Name", lambda r: r.name, 170),
         Column("Client ID", lambda r: r.client_id, 95),
