@@ -5,8 +5,10 @@ Two halves, so that every rule can be tested at its boundaries without a databas
 - **Rules** are pure functions over one alumnus's facts (`AlumnusFacts`), the team's settings and
   "today". Each returns the reasons it finds, written as a colleague would say them, each with the
   date its signal began (the first day the rule would have fired, or the first event of the pattern).
-- **The loader** gathers the facts of a whole caseload in a handful of set-based queries, one row per
-  alumnus or per recent check-in, never one query per alumnus.
+- **The loader** (`load_caseload`) gathers the facts of a whole caseload in a handful of set-based
+  statements: one row per alumnus carries the plan, the last conversation, the attempts since, and the
+  recent check-ins packed into one string (see `pack`); meetings, assessments and returns to use
+  follow in one statement each. Never one query per alumnus (that is the baseline in bench/).
 
 Levels (`level_for`):
 - **high**: a return to use in the last `recurrence_window_days` (30), or `high_level_signals` (2) or
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
@@ -34,7 +36,6 @@ from typing import NamedTuple, Protocol
 
 from sqlalchemy import (
     BigInteger,
-    Integer,
     MetaData,
     Table,
     Text,
@@ -74,12 +75,15 @@ from ..models.enums import (
     WarningLevel,
     label,
 )
+from .instruments import AWARE as AWARE_CODE
+from .instruments import BARC_10 as BARC_10_CODE
 from .team_settings import TeamSettingsValues, stored_values
 
 log = logging.getLogger("aftercare.early_warning")
 
-BARC10 = "BARC-10"
-AWARE = "AWARE"
+# The instrument codes of the definition files in resources/instruments.
+BARC10 = BARC_10_CODE
+AWARE = AWARE_CODE
 # Reached check-ins older than this are not "recent": a mood baseline from two years ago says
 # little about today, and the bound keeps the loader's work proportional to the recent past.
 RECENT_LOOKBACK_DAYS = 365
@@ -377,8 +381,7 @@ def meetings_missed(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
     start = ctx.meetings_start
     if facts.plan_started_on is None or facts.plan_started_on > start:
         return _NOTHING
-    since = ctx.meetings_from
-    reported = [n for c in facts.recent if c[_TIME] >= since and (n := packed_meetings(c)) is not None]
+    reported = [n for c in _since(facts.recent, ctx.meetings_from) if (n := packed_meetings(c)) is not None]
     if not facts.meetings_recorded and not reported:
         return _NOTHING
     weeks = ctx.settings.meetings_window_weeks
@@ -396,6 +399,8 @@ def mood_below_baseline(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, 
     average over the check-ins before them. Begins with the first check-in of the low stretch."""
     settings = ctx.settings
     window = settings.mood_window_checkins
+    if len(facts.recent) < window + MIN_MOOD_BASELINE:
+        return _NOTHING
     rated = [c for c in facts.recent if c[0] != "-"]
     if len(rated) < window + MIN_MOOD_BASELINE:
         return _NOTHING
@@ -406,6 +411,14 @@ def mood_below_baseline(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, 
         return _NOTHING
     text = f"Mood {_number(now)} over the last {_plural(window, 'check-in')}, below their usual {_number(usual)}"
     return (Reason(Signal.MOOD_LOW, text, packed_day(recent[-1])),)
+
+
+def _since(recent: tuple[str, ...], moment: str) -> tuple[str, ...]:
+    """The packed check-ins at or after `moment` (UTC text); they come newest first."""
+    for count, checkin in enumerate(recent):
+        if checkin[_TIME] < moment:
+            return recent[:count]
+    return recent
 
 
 def slope(values: Sequence[float]) -> float:
@@ -422,6 +435,8 @@ def cravings_rising(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
     `craving_slope` per check-in, and higher at the end than at the start. Begins with the first
     check-in of the window."""
     window = ctx.settings.craving_window_checkins
+    if len(facts.recent) < window:
+        return _NOTHING
     rated = [c for c in facts.recent if c[1] != "-"][:window]
     if len(rated) < window:
         return _NOTHING
@@ -435,8 +450,7 @@ def cravings_rising(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
 def warning_signs(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
     """The same warning sign ticked in `warning_sign_count` or more of the reached check-ins of the
     last `warning_sign_days` days; one reason per sign, beginning with the first check-in it was in."""
-    since = ctx.signs_from
-    window = [c for c in facts.recent if c[_TIME] >= since]
+    window = _since(facts.recent, ctx.signs_from)
     if not any(c[-1] == "]" for c in window):  # packed signs end the string: "…;[…]"
         return _NOTHING
     counts: dict[str, int] = {}
@@ -738,7 +752,7 @@ def _packed_checkin(c, postgres: bool):
     )
 
 
-_local_day = date.fromtimestamp  # seconds since 1970 → the local date
+local_day = _local_day = date.fromtimestamp  # seconds since 1970 → the local date
 # Earlier than any stored timestamp: the lower bound of "everything" in an index range.
 _BEFORE_ANYTHING = datetime(1900, 1, 1, tzinfo=timezone.utc)
 
@@ -790,11 +804,9 @@ def contact_start(plan_started_on: date | None, opted_in_on: date | None, discha
 def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
                   which: CaseloadFilter = CaseloadFilter(),
                   mentors: MentorSource | None = None) -> Caseload:
-    """The facts of every alumnus in `which`, in a handful of set-based queries.
+    """The facts of every alumnus in `which`, in five set-based statements (six once mentoring exists).
 
-    Everything is "as of today": nothing dated after today counts. Each query walks the
-    (alumnus_id, occurred_at) index of check-ins from the newest end for each alumnus in the
-    caseload, so its cost follows the size of the caseload and not the length of anyone's history.
+    Everything is "as of today": nothing dated after today counts.
     """
     ctx = RuleContext.of(settings, today)
     alumni, check_ins = Alumnus.__table__, CheckIn.__table__
@@ -879,7 +891,7 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
         return Caseload(people, [])
     caseload = select(a.id).where(*conditions)
 
-    # 4. Meeting attendance recorded in the meetings window.
+    # 2. Meeting attendance recorded in the meetings window.
     m = MeetingAttendance.__table__.c
     meetings_query = (
         select(m.alumnus_id, func.count(), func.sum(case((m.attended, 1), else_=0)))
@@ -890,7 +902,7 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
         f = facts[alumnus_id]
         f.meetings_recorded, f.meetings_recorded_attended = recorded, int(attended or 0)
 
-    # 5. The last two BARC-10 and AWARE results.
+    # 3. The last two BARC-10 and AWARE results.
     narrowed = which.caseworker_id is not None or which.alumni_ids is not None
     for (alumnus_id, instrument), results in _last_two_results(session, caseload, narrowed, today).items():
         f = facts.get(alumnus_id)
@@ -901,7 +913,7 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
         else:
             f.aware = results
 
-    # 6. The latest return to use in the recurrence window.
+    # 4. The latest return to use in the recurrence window.
     e = RecurrenceEvent.__table__.c
     events_query = (
         select(e.alumnus_id, e.occurred_on, e.kind)
@@ -912,7 +924,7 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
     for alumnus_id, on, kind in session.execute(events_query):
         facts[alumnus_id].last_recurrence = RecurrenceFact(on, kind)  # the newest comes last
 
-    # 7. Mentor pairings, once mentoring exists.
+    # 5. Mentor pairings, once mentoring exists.
     source = mentors or PairingTableSource()
     for alumnus_id, mentor in source.mentor_facts(session, facts.keys(), today, end).items():
         if alumnus_id in facts:

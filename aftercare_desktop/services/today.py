@@ -31,8 +31,8 @@ from .early_warning import (
     Caseload,
     CaseloadFilter,
     MentorSource,
-    _local_day,
     epoch_seconds,
+    local_day,
     load_caseload,
     queue,
 )
@@ -182,7 +182,7 @@ class TodayService:
             person = caseload.people.get(alumnus_id)
             if person is not None:
                 rows.append(FollowUpRow(check_in_id, alumnus_id, person.name, person.client_id, due_on,
-                                        (today - due_on).days, _local_day(at)))
+                                        (today - due_on).days, local_day(at)))
         return rows
 
     def _assessments_due(self, caseload: Caseload, settings: TeamSettingsValues, today: date,

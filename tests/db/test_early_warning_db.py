@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import asdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import Column, Date, Integer, MetaData, Table, insert, select, update
