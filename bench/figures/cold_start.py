@@ -1,5 +1,6 @@
-"""Cold start: `aftercare-desktop --database <demo> --exit-after-startup`, which quits once the
-directory's first page is shown, timed from process start to exit (median of fresh processes).
+"""Cold start: `aftercare-desktop --database <demo> --exit-after-startup`, timed from process start
+to exit (median of fresh processes). The flag quits once the start-up pages have their first data
+(app._exit_when_shown decides which: the directory's first page, and Today's since that page came).
 
 Baseline: a bare PySide6 program that creates QApplication and a QMainWindow, shows it and quits on
 a 0 ms timer. "Cold" means a fresh interpreter; the operating system's file cache stays warm (a
