@@ -92,16 +92,22 @@ def _fill_demo(database: Database) -> None:
         generate(database, alumni=DEMO_ALUMNI, seed=1)
 
 
+def remembered_acting_staff(database: Database) -> StaffRecord | None:
+    """The staff member who last worked at this desk on this database, if still active."""
+    remembered = settings.get(settings.acting_staff_setting(database.description))
+    if not remembered:
+        return None
+    member = staff.get_staff(database, remembered)
+    return member if member is not None and member.active else None
+
+
 def choose_acting_staff(database: Database, parent: QWidget | None, *, force: bool = False) -> StaffRecord | None:
     """The staff member at this desk: remembered per database, asked for when unknown."""
     from .views.staff_dialog import StaffDialog
 
     setting = settings.acting_staff_setting(database.description)
-    remembered = settings.get(setting)
-    if remembered and not force:
-        member = staff.get_staff(database, remembered)
-        if member is not None and member.active:
-            return member
+    if not force and (member := remembered_acting_staff(database)) is not None:
+        return member
     while True:
         dialog = StaffDialog(staff.list_staff(database), parent)
         if dialog.exec() != StaffDialog.DialogCode.Accepted:
@@ -132,8 +138,10 @@ def run_gui(url_text: str, *, demo: bool = False, exit_after_startup: bool = Fal
         return 2
 
     try:
-        acting = None if exit_after_startup else choose_acting_staff(database, None)
-        if acting is None and not exit_after_startup:
+        # The start-up check never asks: it works as whoever was remembered, or as nobody.
+        if exit_after_startup:
+            acting = remembered_acting_staff(database)
+        elif (acting := choose_acting_staff(database, None)) is None:
             return 0
         from .views.main_window import MainWindow
 

@@ -108,7 +108,10 @@ def _format(value: float, unit: str) -> str:
 def _notes(result: Result) -> str:
     details = result.details
     if "p50_ms" not in details:
-        return f"median of {details['runs']}" if "runs" in details else ""
+        notes = f"median of {details['runs']}" if "runs" in details else ""
+        if "caseload" in details:
+            notes += f"; Today for a caseload of {details['caseload']:,} active alumni"
+        return notes
     samples = details.get("queries") or details.get("saves") or details.get("samples")
     notes = f"p50 {details['p50_ms']:.1f} ms (baseline {details['baseline_p50_ms']:.1f}), n={samples}"
     if "painted_p95_ms" in details:

@@ -25,10 +25,19 @@ def schema_head() -> str:
     return head_revision()
 
 
+def generator_digest() -> str:
+    """A short digest of the demo-data generator: a change to it makes a new cached file."""
+    import hashlib
+
+    from aftercare_desktop.services import demo_data
+
+    return hashlib.sha256(Path(demo_data.__file__).read_bytes()).hexdigest()[:10]
+
+
 def cached_database(alumni: int, seed: int, env: dict[str, str], *, log=print) -> Path:
     """The demo database with `alumni` alumni made from `seed` at the newest schema; built if missing."""
     CACHE_DIR.mkdir(exist_ok=True)
-    path = CACHE_DIR / f"demo-{alumni}-seed{seed}-schema{schema_head()}.sqlite"
+    path = CACHE_DIR / f"demo-{alumni}-seed{seed}-schema{schema_head()}-gen{generator_digest()}.sqlite"
     if path.exists():
         return path
     building = path.with_name(f"{path.stem}.building-{os.getpid()}.sqlite")

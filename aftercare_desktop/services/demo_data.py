@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
 import re
 import threading
@@ -590,8 +591,15 @@ def _email(rng: random.Random, first: str, last: str, birth_year: int) -> str:
 
 # -- the steps --------------------------------------------------------------------------------
 
+# Active alumni one caseworker follows: aftercare caseloads run from a few dozen to about a hundred.
+CASELOAD = 100
+# Caseworkers one coordinator looks after.
+CASEWORKERS_PER_COORDINATOR = 12
+
+
 class StaffStep:
-    """6 to 12 staff members: one or two coordinators, the rest caseworkers."""
+    """The team: 6 to 12 staff members for a small program (one or two coordinators, the rest
+    caseworkers), and for a large one enough caseworkers that each follows about CASELOAD active alumni."""
 
     name = "staff"
     per_alumnus = 0
@@ -601,6 +609,10 @@ class StaffStep:
         taken = {n.casefold() for n in context.connection.execute(select(table.c.display_name)).scalars()}
         size = _randint(rng, 6, 12)
         coordinators = 1 if size < 9 else _randint(rng, 1, 2)
+        caseworkers = math.ceil(context.alumni_wanted * dict(STATUS_SHARES)[AlumniStatus.ACTIVE] / CASELOAD)
+        if caseworkers > size - coordinators:
+            coordinators = math.ceil(caseworkers / CASEWORKERS_PER_COORDINATOR)
+            size = caseworkers + coordinators
         joined = datetime.combine(context.today - timedelta(days=HISTORY_DAYS + 60), time(9), tzinfo=timezone.utc)
         rows = []
         while len(rows) < size:

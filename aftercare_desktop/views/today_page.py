@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QDialog,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -34,7 +35,6 @@ from ..models.enums import WarningLevel, label
 from ..services.context import AppContext
 from ..services.today import TodayData
 from .background import TaskRunner
-from .checkin_dialog import CheckInDialog
 from .widgets import is_dark
 
 
@@ -244,7 +244,7 @@ class TodayPage(QWidget):
         self.runner = runner
         self.data: TodayData | None = None
         self._request = 0
-        self.dialog: CheckInDialog | None = None
+        self.dialog: QDialog | None = None
 
         self.heading = QLabel()
         font = self.heading.font()
@@ -326,7 +326,9 @@ class TodayPage(QWidget):
         self.loaded.emit()
 
     def log_check_in(self, alumnus_id: int) -> None:
-        self.dialog = CheckInDialog(self.context, self.runner, alumnus_id, self)
+        from . import checkin_dialog  # loaded with the first check-in, not at start-up
+
+        self.dialog = checkin_dialog.CheckInDialog(self.context, self.runner, alumnus_id, self)
         self.dialog.logged.connect(self._logged)
         # "Any use since last contact" goes on to record a return to use after the check-in.
         self.dialog.recurrence_recorded.connect(lambda _outcome: self.refresh())

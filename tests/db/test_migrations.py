@@ -14,8 +14,8 @@ from aftercare_desktop.errors import DatabaseTooNewError, DatabaseUnavailableErr
 from aftercare_desktop.models import Base
 
 
-def test_there_is_exactly_one_head():
-    assert len(ScriptDirectory.from_config(schema.alembic_config()).get_heads()) == 1
+def test_there_is_exactly_one_head_and_start_up_knows_it():
+    assert ScriptDirectory.from_config(schema.alembic_config()).get_heads() == [schema.SCHEMA_HEAD]
 
 
 def test_models_match_the_migrations(any_db):

@@ -5,7 +5,9 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from aftercare_desktop import app as app_module
 from aftercare_desktop import settings
+from aftercare_desktop.models.enums import StaffRole
 from aftercare_desktop.services import staff
+from aftercare_desktop.services.records import StaffRecord
 from aftercare_desktop.views.main_window import MainWindow
 from aftercare_desktop.views.staff_dialog import StaffDialog
 
@@ -85,6 +87,30 @@ def test_staff_dialog_picks_an_existing_member(qtbot, context, monkeypatch):
     monkeypatch.setattr(StaffDialog, "exec", answer)
     member = app_module.choose_acting_staff(context.database, None, force=True)
     assert member.display_name == "Zed Young"
+
+
+def test_staff_dialog_finds_a_name_in_a_large_team(qtbot):
+    team = [StaffRecord(i, f"Colleague {i:02d}", StaffRole.CASEWORKER, True) for i in range(1, 40)]
+    team.append(StaffRecord(40, "Ana Núñez", StaffRole.COORDINATOR, True))
+    dialog = StaffDialog(team)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.focusWidget() is dialog.find
+    qtbot.keyClicks(dialog.find, "nunez")
+    shown = [dialog.list.item(row).text() for row in range(dialog.list.count()) if not dialog.list.item(row).isHidden()]
+    assert shown == ["Ana Núñez  ·  Coordinator"]
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog.find, Qt.Key.Key_Return)
+    assert dialog.choice() == 40
+
+
+def test_staff_dialog_accepts_nothing_when_no_name_matches(qtbot):
+    dialog = StaffDialog([StaffRecord(i, f"Colleague {i:02d}", StaffRole.CASEWORKER, True) for i in range(1, 20)])
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.find, "nobody like this")
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    qtbot.keyClick(dialog.find, Qt.Key.Key_Return)
+    assert dialog.result() != StaffDialog.DialogCode.Accepted
 
 
 def pytest_fail(message):

@@ -9,7 +9,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from aftercare_desktop.models.enums import CheckinMethod, CheckinOutcome
 from aftercare_desktop.services.checkins import CheckInData, CheckInService
 from aftercare_desktop.services.directory import DirectoryQuery
-from aftercare_desktop.views import today_page as today_module
+from aftercare_desktop.views import checkin_dialog
 from aftercare_desktop.views.main_window import MainWindow
 from tests.conftest import FIXED_TODAY
 
@@ -71,7 +71,7 @@ def test_enter_logs_a_check_in_and_ctrl_enter_opens_the_record(qtbot, window, mo
         def open(self):
             pass
 
-    monkeypatch.setattr(today_module, "CheckInDialog", FakeDialog)
+    monkeypatch.setattr(checkin_dialog, "CheckInDialog", FakeDialog)
     attention = page.sections["attention"]
     attention.table.setFocus()
     attention.table.selectRow(0)

@@ -336,6 +336,20 @@ def test_staff_are_caseworkers_and_one_or_two_coordinators(demo500):
     assert assigned[None] < 0.1 * len(demo500["alumni"])
 
 
+def test_a_large_program_has_enough_caseworkers_for_real_caseloads(tmp_path):
+    """100,000 alumni are not five caseworkers' caseload: "my caseload" must stay a day's work."""
+    database = fresh_database(tmp_path)
+    with database.engine.begin() as connection:
+        context = demo_data.Context(connection=connection, alumni_wanted=100_000, seed=3, today=FIXED_TODAY,
+                                    pools=demo_data.name_pools(3), progress=demo_data._ProgressReporter(None, 1))
+        demo_data.StaffStep().run(context, demo_data.step_rng(3, "staff"))
+    roles = Counter(s.role for s in context.staff)
+    active = 100_000 * dict(demo_data.STATUS_SHARES)[AlumniStatus.ACTIVE]
+    assert active / roles[StaffRole.CASEWORKER] <= demo_data.CASELOAD
+    assert roles[StaffRole.COORDINATOR] * demo_data.CASEWORKERS_PER_COORDINATOR >= roles[StaffRole.CASEWORKER]
+    assert len({s.display_name.casefold() for s in context.staff}) == len(context.staff)
+
+
 def test_support_contacts_come_in_call_order(demo500):
     orders: dict[int, list[int]] = {}
     for contact in demo500["contacts"]:
