@@ -153,6 +153,7 @@ def run_gui(url_text: str, *, demo: bool = False, exit_after_startup: bool = Fal
             return _exit_when_shown(app, window)
         return app.exec()
     finally:
+        database.refresh_statistics()
         database.dispose()
 
 

@@ -121,6 +121,7 @@ def ensure_schema(database: Database) -> MigrationOutcome:
         backup = backup_sqlite(path, before)
     log.info("migrating schema from %s to %s", before or "empty", head_revision())
     upgrade(database, "head")
+    database.refresh_statistics()
     return MigrationOutcome(before=before, after=head_revision(), backup=backup)
 
 

@@ -190,6 +190,7 @@ def generate(
             if cache_size is not None:
                 connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")
                 connection.commit()
+    database.refresh_statistics(full=True)
     reporter.finish()
     return DemoSummary(
         alumni=len(context.alumni),

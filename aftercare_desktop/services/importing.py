@@ -822,6 +822,7 @@ def apply_plan(
         except SQLAlchemyError as exc:
             session.rollback()
             raise ImportFailed(_explain(exc)) from exc
+    database.refresh_statistics()
     report = ImportReport(rows)
     log.info("import saved: %d created, %d updated, %d skipped, %d rejected",
              report.created, report.updated, report.skipped, len(report.rejected))

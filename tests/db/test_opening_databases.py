@@ -7,6 +7,9 @@ import pytest
 
 from aftercare_desktop.db import Database, resolve_url
 from aftercare_desktop.errors import DatabaseUnavailableError
+from aftercare_desktop.schema import ensure_schema
+from aftercare_desktop.services import demo_data
+from tests.conftest import FIXED_TODAY
 
 
 def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path):
@@ -67,3 +70,31 @@ def test_sqlite_settings_favour_durability(sqlite_db):
         assert pragma("synchronous") == 2  # FULL
         assert pragma("foreign_keys") == 1
         assert pragma("busy_timeout") >= 5000
+
+
+def test_one_caseworkers_alumni_are_found_through_the_caseworker_index(tmp_path):
+    """After a bulk load SQLite has statistics, so it finds one caseworker's caseload by the
+    caseworker index instead of walking every active alumnus."""
+    database = Database.open(resolve_url(tmp_path / "stats.sqlite"))
+    try:
+        ensure_schema(database)
+        demo_data.generate(database, alumni=300, seed=5, today=FIXED_TODAY)
+        plan_query = ("EXPLAIN QUERY PLAN SELECT id FROM alumni "
+                      "WHERE status = 'active' AND archived_at IS NULL AND caseworker_id = 1")
+        with database.engine.connect() as connection:
+            plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(plan_query))
+        assert "ix_alumni_caseworker_sort_name" in plan
+    finally:
+        database.dispose()
+
+
+def test_a_database_never_analysed_gets_statistics(tmp_path):
+    database = Database.open(resolve_url(tmp_path / "close.sqlite"))
+    try:
+        ensure_schema(database)
+        database.refresh_statistics()
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").scalar() == 1
+    finally:
+        database.dispose()
