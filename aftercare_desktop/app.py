@@ -16,7 +16,6 @@ from .schema import ensure_schema
 from .services import staff
 from .services.audit import Actor
 from .services.context import AppContext
-from .services.plan_templates import PlanTemplateService
 from .services.records import StaffRecord
 
 log = logging.getLogger("aftercare.app")
@@ -75,7 +74,10 @@ def open_database(url_text: str, *, demo: bool) -> Database:
         outcome = ensure_schema(database)
         if outcome.changed:
             log.info("schema upgraded to %s", outcome.after)
-        PlanTemplateService(database).ensure_default_templates()
+            # A new database starts with the shipped plan templates (as does one from before them).
+            from .services.plan_templates import PlanTemplateService
+
+            PlanTemplateService(database).ensure_default_templates()
         if demo:
             _fill_demo(database)
     except BaseException:

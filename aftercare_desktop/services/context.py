@@ -1,24 +1,32 @@
-"""What a desk works with: the open database, who is acting, and the services over them."""
+"""What a desk works with: the open database, who is acting, and the services over them.
+
+Each service is made (and its module imported) when first used: the start of the day needs the
+directory and Today, and the rest of the app waits until a record is opened.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ..db import Database
 from . import staff
-from .alumni import AlumniService
-from .assessments import AssessmentService
 from .audit import Actor
-from .checkins import CheckInService
-from .directory import DirectoryService
-from .meetings import MeetingService
-from .plan_templates import PlanTemplateService
-from .plans import PlanService
 from .records import StaffRecord
-from .sobriety import SobrietyService
-from .today import TodayService
+
+if TYPE_CHECKING:
+    from .alumni import AlumniService
+    from .assessments import AssessmentService
+    from .checkins import CheckInService
+    from .directory import DirectoryService
+    from .meetings import MeetingService
+    from .plan_templates import PlanTemplateService
+    from .plans import PlanService
+    from .sobriety import SobrietyService
+    from .today import TodayService
 
 
 @dataclass
@@ -28,27 +36,60 @@ class AppContext:
     acting_staff: StaffRecord | None = None
     demo: bool = False
     today: Callable[[], date] = date.today
-    alumni: AlumniService = field(init=False)
-    directory: DirectoryService = field(init=False)
-    plans: PlanService = field(init=False)
-    plan_templates: PlanTemplateService = field(init=False)
-    checkins: CheckInService = field(init=False)
-    meetings: MeetingService = field(init=False)
-    sobriety: SobrietyService = field(init=False)
-    assessments: AssessmentService = field(init=False)
-    today_page: TodayService = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.alumni = AlumniService(self.database, today=self.today)
-        self.directory = DirectoryService(self.database)
-        self.plans = PlanService(self.database, today=self.today)
-        self.plan_templates = PlanTemplateService(self.database)
-        self.checkins = CheckInService(self.database, today=self.today)
-        self.meetings = MeetingService(self.database, today=self.today)
-        self.sobriety = SobrietyService(self.database, today=self.today)
-        self.assessments = AssessmentService(self.database, today=self.today)
-        self.today_page = TodayService(self.database, today=self.today, sobriety=self.sobriety,
-                                       assessments=self.assessments)
+    @cached_property
+    def alumni(self) -> AlumniService:
+        from .alumni import AlumniService
+
+        return AlumniService(self.database, today=self.today)
+
+    @cached_property
+    def directory(self) -> DirectoryService:
+        from .directory import DirectoryService
+
+        return DirectoryService(self.database)
+
+    @cached_property
+    def plans(self) -> PlanService:
+        from .plans import PlanService
+
+        return PlanService(self.database, today=self.today)
+
+    @cached_property
+    def plan_templates(self) -> PlanTemplateService:
+        from .plan_templates import PlanTemplateService
+
+        return PlanTemplateService(self.database)
+
+    @cached_property
+    def checkins(self) -> CheckInService:
+        from .checkins import CheckInService
+
+        return CheckInService(self.database, today=self.today)
+
+    @cached_property
+    def meetings(self) -> MeetingService:
+        from .meetings import MeetingService
+
+        return MeetingService(self.database, today=self.today)
+
+    @cached_property
+    def sobriety(self) -> SobrietyService:
+        from .sobriety import SobrietyService
+
+        return SobrietyService(self.database, today=self.today)
+
+    @cached_property
+    def assessments(self) -> AssessmentService:
+        from .assessments import AssessmentService
+
+        return AssessmentService(self.database, today=self.today)
+
+    @cached_property
+    def today_page(self) -> TodayService:
+        from .today import TodayService
+
+        return TodayService(self.database, today=self.today, sobriety=self.sobriety, assessments=self.assessments)
 
     def set_acting_staff(self, member: StaffRecord) -> None:
         self.acting_staff = member

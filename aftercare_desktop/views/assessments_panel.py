@@ -10,14 +10,12 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -192,9 +190,7 @@ class AssessmentsPanel(QWidget):
         super().__init__(parent)
         self.context = context
         self.runner = runner
-        # The lead may add an `assessments` service to AppContext; until then the panel makes its own.
-        self.service: AssessmentService = getattr(context, "assessments", None) or AssessmentService(
-            context.database, today=context.today)
+        self.service: AssessmentService = context.assessments
         self.alumnus_id: int | None = None
         self.discharge_date: date | None = None
         self.alumnus_name: str | None = None

@@ -41,7 +41,6 @@ from ..services.checkins import (
     MOOD_RANGE,
     CheckInData,
     CheckInRecord,
-    CheckInService,
     WarningSignChoice,
     local_date,
     now_on,
@@ -50,20 +49,12 @@ from ..services.context import AppContext
 from ..services.records import StaffRecord
 from ..services.validation import Problem
 from .background import TaskRunner, show_failure
-from .recurrence_dialog import RecurrenceDialog, sobriety_service
+from .recurrence_dialog import RecurrenceDialog
 from .widgets import DateField, EnumCombo, ErrorLabel
 
 TITLE = "Aftercare Desktop"
 USE_CHOICES = (("Not asked", None), ("No", False), ("Yes", True))
 FOLLOW_UP_DEFAULT_DAYS = 1
-
-
-def checkin_service(context: AppContext) -> CheckInService:
-    """The app's check-in service (the context's own once it has one)."""
-    service = getattr(context, "checkins", None)
-    if service is not None:
-        return service
-    return CheckInService(context.database, today=context.today, now=now_on(context.today))
 
 
 def confirm_discard(parent: QWidget | None) -> bool:
@@ -185,7 +176,7 @@ class CheckInDialog(QDialog):
         self.context = context
         self.runner = runner
         self.alumnus_id = alumnus_id
-        self.service = checkin_service(context)
+        self.service = context.checkins
         self.saved_record: CheckInRecord | None = None
         self.recurrence_dialog: RecurrenceDialog | None = None
         self.errors: dict[str, ErrorLabel] = {}
@@ -418,7 +409,7 @@ class CheckInDialog(QDialog):
 
     # -- loading ------------------------------------------------------------------------------------
     def _load_work(self):
-        service, sobriety, alumnus_id = self.service, sobriety_service(self.context), self.alumnus_id
+        service, sobriety, alumnus_id = self.service, self.context.sobriety, self.alumnus_id
         context = self.context
 
         def work():

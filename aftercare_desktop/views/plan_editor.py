@@ -750,9 +750,8 @@ class PlanEditor(QWidget):
         super().__init__(parent)
         self.context = context
         self.runner = runner
-        self.plans: PlanService = getattr(context, "plans", None) or PlanService(context.database, context.today)
-        self.templates: PlanTemplateService = (getattr(context, "plan_templates", None)
-                                               or PlanTemplateService(context.database))
+        self.plans: PlanService = context.plans
+        self.templates: PlanTemplateService = context.plan_templates
         self.alumnus_id: int | None = None
         self.alumnus_name = ""
         self._active: PlanData | None = None  # the alumnus's active plan, as saved

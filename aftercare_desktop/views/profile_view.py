@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import AftercareError, ConcurrentEditError, RecordNotFoundError, ValidationFailed
-from ..models.enums import AlumniStatus, ContactMethod, DischargeType, Program, RecoveryPathway, Relationship, label
+from ..models.enums import ContactMethod, DischargeType, Program, RecoveryPathway, Relationship, label
 from ..services.context import AppContext
 from ..services.records import AlumnusData, StaffRecord, StatusChangeRecord
 from ..services.validation import FIELD_LABELS, Problem, age_on

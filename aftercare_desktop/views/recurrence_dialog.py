@@ -28,19 +28,13 @@ from PySide6.QtWidgets import (
 from ..errors import AftercareError, ConcurrentEditError, ValidationFailed
 from ..models.enums import RecurrenceKind
 from ..services.context import AppContext
-from ..services.sobriety import LIMITS, CorrectionOutcome, RecurrenceOutcome, SobrietyService, SobrietySummary
+from ..services.sobriety import LIMITS, CorrectionOutcome, RecurrenceOutcome, SobrietySummary
 from ..services.validation import Problem
 from .background import TaskRunner, show_failure
 from .widgets import DateField, ErrorLabel
 
 LAPSE_TEXT = "A brief return to use that was quickly stopped."
 RELAPSE_TEXT = "A return to a pattern of use, more than a single episode."
-
-
-def sobriety_service(context: AppContext) -> SobrietyService:
-    """The app's sobriety service (the context's own once it has one)."""
-    service = getattr(context, "sobriety", None)
-    return service if service is not None else SobrietyService(context.database, today=context.today)
 
 
 def _today(context: AppContext) -> date:
@@ -69,7 +63,7 @@ class _SobrietyDialog(QDialog):
         self.context = context
         self.runner = runner
         self.alumnus_id = alumnus_id
-        self.service = sobriety_service(context)
+        self.service = context.sobriety
         self.summary: SobrietySummary | None = None
         self.errors: dict[str, ErrorLabel] = {}
         self.message = ErrorLabel()

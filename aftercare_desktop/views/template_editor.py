@@ -60,8 +60,7 @@ class TemplateEditorDialog(QDialog):
         self.setWindowTitle("Plan templates")
         self.context = context
         self.runner = runner
-        self.service: PlanTemplateService = (getattr(context, "plan_templates", None)
-                                             or PlanTemplateService(context.database))
+        self.service: PlanTemplateService = context.plan_templates
         self._templates: list[TemplateData] = []
         self._original: TemplateData | None = None
         self._filling = False

@@ -42,8 +42,8 @@ from ..services.meetings import MAX_NOTE, AttendanceRate, MeetingData, MeetingSe
 from ..services.sobriety import LIMITS, Milestone, SobrietyService, SobrietySummary
 from .background import TaskRunner, show_failure
 from .charts import ChartData, Series, TrendChart
-from .checkin_dialog import CheckInDialog, checkin_service
-from .recurrence_dialog import CorrectionDialog, RecurrenceDialog, sobriety_service
+from .checkin_dialog import CheckInDialog
+from .recurrence_dialog import CorrectionDialog, RecurrenceDialog
 from .widgets import DateField, EnumCombo, ErrorLabel, error_color
 
 TIMELINE_LIMIT = 500
@@ -59,12 +59,6 @@ HEADERS = ("When", "By", "Method", "Outcome", "Mood", "Craving", "Warning signs"
 COLUMN_WIDTHS = (120, 120, 70, 95, 50, 60, 200, 130)  # the notes column takes what is left
 IdRole = Qt.ItemDataRole.UserRole + 1
 RecordRole = Qt.ItemDataRole.UserRole + 2
-
-
-def meeting_service(context: AppContext) -> MeetingService:
-    """The app's meeting service (the context's own once it has one)."""
-    service = getattr(context, "meetings", None)
-    return service if service is not None else MeetingService(context.database, today=context.today)
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -210,7 +204,7 @@ class MeetingDialog(QDialog):
     def __init__(self, context: AppContext, runner: TaskRunner, alumnus_id: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.context, self.runner, self.alumnus_id = context, runner, alumnus_id
-        self.service = meeting_service(context)
+        self.service = context.meetings
         self.setWindowTitle("Log meeting")
         self.met_on = DateField()
         self.met_on.setObjectName("met_on")
@@ -291,7 +285,7 @@ class CelebrateDialog(QDialog):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.context, self.runner, self.alumnus_id = context, runner, alumnus_id
-        self.service = sobriety_service(context)
+        self.service = context.sobriety
         self.setWindowTitle("Mark milestone celebrated")
         self.setMinimumWidth(460)
         today = context.today()
@@ -366,9 +360,9 @@ class TimelinePanel(QWidget):
         super().__init__(parent)
         self.context = context
         self.runner = runner
-        self.checkins = checkin_service(context)
-        self.sobriety = sobriety_service(context)
-        self.meetings = meeting_service(context)
+        self.checkins = context.checkins
+        self.sobriety = context.sobriety
+        self.meetings = context.meetings
         self.alumnus_id: int | None = None
         self.snapshot: TimelineSnapshot | None = None
         self.active_dialog: QDialog | None = None

@@ -1,11 +1,11 @@
 """Check-ins and meeting attendance on SQLite and PostgreSQL: logging, timeline, trend, follow-ups, rates."""
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
 from aftercare_desktop.errors import AftercareError, RecordNotFoundError, ValidationFailed
-from aftercare_desktop.models import AftercarePlan, Alumnus, PlanMeeting, PlanWarningSign
+from aftercare_desktop.models import AftercarePlan, PlanMeeting, PlanWarningSign
 from aftercare_desktop.models.enums import (
     STANDARD_WARNING_SIGNS,
     AlumniStatus,
@@ -18,7 +18,7 @@ from aftercare_desktop.models.enums import (
 )
 from aftercare_desktop.services import staff
 from aftercare_desktop.services.alumni import AlumniService
-from aftercare_desktop.services.audit import Actor, events_for
+from aftercare_desktop.services.audit import events_for
 from aftercare_desktop.services.checkins import CheckInData, CheckInService
 from aftercare_desktop.services.meetings import AttendanceRate, MeetingData, MeetingService, expected_meetings
 from aftercare_desktop.services.records import AlumnusData
