@@ -195,7 +195,8 @@ def _plain(number: float | None) -> str:
 def stored_values(session: Session) -> TeamSettingsValues:
     """The settings as stored in the database, defaults for the rest; within the caller's session."""
     changes = {}
-    for key, value in session.execute(select(TeamSetting.key, TeamSetting.value)):
+    stored = TeamSetting.__table__.c  # Core: reading settings needs no ORM set-up (see services/staff.py)
+    for key, value in session.execute(select(stored.key, stored.value)):
         if key not in SPECS:
             continue  # a setting of another part of the app, or of a newer version
         clean, problem = check(key, value)
