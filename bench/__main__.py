@@ -111,6 +111,8 @@ def _notes(result: Result) -> str:
         notes = f"median of {details['runs']}" if "runs" in details else ""
         if "caseload" in details:
             notes += f"; Today for a caseload of {details['caseload']:,} active alumni"
+        if "stack_floor_ms" in details:
+            notes += f"; the window after importing sqlalchemy.orm alone: {details['stack_floor_ms']:,.0f} ms"
         return notes
     samples = details.get("queries") or details.get("saves") or details.get("samples")
     notes = f"p50 {details['p50_ms']:.1f} ms (baseline {details['baseline_p50_ms']:.1f}), n={samples}"

@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-import phonenumbers
 
 from ..models.enums import RecoveryPathway
 from .records import AlumnusData, SupportContactData
@@ -72,6 +71,8 @@ def _clean(value: str | None) -> str | None:
 
 def normalise_phone(raw: str | None, region: str = DEFAULT_PHONE_REGION) -> tuple[str | None, str | None]:
     """Return (formatted number, problem). National format for the home region, else international."""
+    import phonenumbers  # a tenth of a second to import: loaded with the first number, not at start-up
+
     raw = _clean(raw)
     if raw is None:
         return None, None
