@@ -113,7 +113,7 @@ class MentorPairing(Base):
     ended_on: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[PairingEndReason | None] = mapped_column(enum_column(PairingEndReason))
     end_note: Mapped[str | None] = mapped_column(Text)
-    current: Mapped[bool | None] = mapped_column(Boolean, default=True)
+    current: Mapped[bool | None] = mapped_column(Boolean)  # set by the services, never left to a default
     match_score: Mapped[float | None] = mapped_column(Float)  # the engine's score when it was made
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
