@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -75,6 +76,7 @@ EXPERIENCED_AFTER = 4
 SAME_CITY_VALUE = 0.75
 POSTAL_PREFIX_LENGTH = 3
 DAYS_PER_YEAR = 365.25
+_EPOCH = date(1900, 1, 1).toordinal()
 
 
 def weights_from(settings) -> dict[Criterion, float]:
@@ -174,8 +176,9 @@ def without_lock(problem: Problem, mentee_id: int) -> Problem:
 # -- results ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CriterionScore:
+class CriterionScore(NamedTuple):
+    """One criterion of a pair's score (a named tuple: thousands are made per run)."""
+
     criterion: Criterion
     value: float  # 0–1
     weight: float
@@ -295,15 +298,20 @@ class _Vocab:
         return self.codes.setdefault(value, len(self.codes))
 
     def bitsets(self, sets: Sequence[frozenset[str]]) -> np.ndarray:
+        """One row of 64-bit words per set, bit `code` set for each value (built as Python ints,
+        which is far quicker than setting numpy bits one by one)."""
+        codes = self.codes
+        masks = []
         for values in sets:
+            mask = 0
             for value in values:
-                self.code(value)
-        words = max(1, (len(self.codes) + 63) // 64)
+                mask |= 1 << codes.setdefault(value, len(codes))
+            masks.append(mask)
+        words = max(1, (len(codes) + 63) // 64)
         bits = np.zeros((len(sets), words), dtype=np.uint64)
-        for row, values in enumerate(sets):
-            for value in values:
-                code = self.codes[value]
-                bits[row, code >> 6] |= np.uint64(1) << np.uint64(code & 63)
+        for word in range(words):
+            shift = 64 * word
+            bits[:, word] = [(mask >> shift) & 0xFFFF_FFFF_FFFF_FFFF for mask in masks]
         return bits
 
 
@@ -316,7 +324,7 @@ def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _counts(bits: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(bits).sum(axis=-1).astype(np.float64)
+    return np.bitwise_count(bits).sum(axis=-1).astype(np.float32)
 
 
 @dataclass
@@ -332,7 +340,7 @@ class _Side:
     substances: np.ndarray
     substance_count: np.ndarray
     program: np.ndarray
-    born: np.ndarray  # days since 1970, NaN unknown
+    born: np.ndarray  # in years; unknown: far in the future (mentees) or past (mentors), so the gap is huge
     city: np.ndarray
     postal: np.ndarray
     availability: np.ndarray
@@ -364,8 +372,10 @@ def _prepare(problem: Problem) -> _Prepared:
     vocab = {kind: _Vocab() for kind in ("language", "gender", "pathway", "substance", "program", "city",
                                          "postal", "slot", "interest")}
 
-    def side(people, wants_of, flag_of) -> _Side:
-        born = np.array([p.born.toordinal() if p.born else np.nan for p in people], dtype=np.float64)
+    def side(people, wants_of, flag_of, unknown_born: float) -> _Side:
+        # Years since 1900: small numbers keep single precision exact to seconds.
+        born = np.array([(p.born.toordinal() - _EPOCH) / DAYS_PER_YEAR if p.born else unknown_born for p in people],
+                        dtype=np.float32)
         substances = vocab["substance"].bitsets([_fold(p.substances) for p in people])
         availability = vocab["slot"].bitsets([_fold(p.availability) for p in people])
         interests = vocab["interest"].bitsets([_fold(p.interests) for p in people])
@@ -392,8 +402,8 @@ def _prepare(problem: Problem) -> _Prepared:
             flag=np.array([flag_of(p) for p in people], dtype=bool),
         )
 
-    mentees = side(problem.mentees, lambda p: p.mentor_genders, lambda p: p.needs_calls)
-    mentors = side(problem.mentors, lambda p: p.mentee_genders, lambda p: p.evening_weekend)
+    mentees = side(problem.mentees, lambda p: p.mentor_genders, lambda p: p.needs_calls, 1e6)
+    mentors = side(problem.mentors, lambda p: p.mentee_genders, lambda p: p.evening_weekend, -1e6)
     # Bitsets built before the other side's values were known are one word short: widen them.
     for name in ("languages", "pathways", "substances", "availability", "interests"):
         a, b = getattr(mentees, name), getattr(mentors, name)
@@ -421,36 +431,39 @@ def _prepare(problem: Problem) -> _Prepared:
 def _values(e: _Side, m: _Side, experience: np.ndarray) -> Iterable[tuple[Criterion, np.ndarray]]:
     """Each criterion's value (0–1) for pairs of mentees `e` and mentors `m`, which broadcast
     (columns against rows for a whole matrix, or two index arrays for chosen pairs)."""
-    yield Criterion.PATHWAY, (_common(e.pathways, m.pathways) > 0).astype(np.float64)
+    f32 = np.float32
+    yield Criterion.PATHWAY, (_common(e.pathways, m.pathways) > 0).astype(f32)
     yield Criterion.SUBSTANCES, _share(_common(e.substances, m.substances), e.substance_count)
-    yield Criterion.PROGRAM, ((e.program == m.program) & (e.program >= 0)).astype(np.float64)
-    gap = np.abs(e.born - m.born) / DAYS_PER_YEAR
-    with np.errstate(invalid="ignore"):
-        age = np.clip(1.0 - gap / AGE_SPAN_YEARS, 0.0, 1.0)
-    yield Criterion.AGE, np.nan_to_num(age, nan=0.0)
+    yield Criterion.PROGRAM, ((e.program == m.program) & (e.program >= 0)).astype(f32)
+    age = np.abs(e.born - m.born)
+    age *= f32(-1 / AGE_SPAN_YEARS)
+    age += f32(1)
+    yield Criterion.AGE, np.maximum(age, f32(0), out=age)
     near = (e.postal == m.postal) & (e.postal >= 0)
     same_city = (e.city == m.city) & (e.city >= 0)
-    yield Criterion.DISTANCE, np.where(near, 1.0, np.where(same_city, SAME_CITY_VALUE, 0.0))
+    yield Criterion.DISTANCE, np.where(near, f32(1), np.where(same_city, f32(SAME_CITY_VALUE), f32(0)))
     yield Criterion.AVAILABILITY, _share(_common(e.availability, m.availability), e.availability_count)
-    yield Criterion.EVENING_WEEKEND, (e.flag & m.flag).astype(np.float64)
+    yield Criterion.EVENING_WEEKEND, (e.flag & m.flag).astype(f32)
     yield Criterion.INTERESTS, _share(_common(e.interests, m.interests), e.interest_count)
-    yield Criterion.EXPERIENCE, np.broadcast_to(experience, np.broadcast_shapes(e.program.shape, m.program.shape))
+    yield Criterion.EXPERIENCE, np.broadcast_to(experience.astype(f32),
+                                                np.broadcast_shapes(e.program.shape, m.program.shape))
 
 
 def _share(common: np.ndarray, whole: np.ndarray) -> np.ndarray:
     """The share of the mentee's values the mentor shares (0 when the mentee gave none)."""
-    return np.divide(common, whole, out=np.zeros(np.broadcast_shapes(common.shape, whole.shape)), where=whole > 0)
+    inverse = np.divide(np.float32(1), whole, out=np.zeros_like(whole), where=whole > 0)
+    return common * inverse
 
 
 def _score_matrix(prep: _Prepared) -> np.ndarray:
     """Every mentee × mentor pair's score without load balance (which depends on the slot)."""
     e, m = prep.mentees.take(np.s_[:, None]), prep.mentors.take(np.s_[None, :])
-    total = np.zeros((len(prep.problem.mentees), len(prep.problem.mentors)))
+    total = np.zeros((len(prep.problem.mentees), len(prep.problem.mentors)), dtype=np.float32)
     for criterion, values in _values(e, m, prep.experience[None, :]):
         weight = prep.weights[criterion]
         if weight:
-            total += weight * values
-    return total
+            total += np.float32(weight) * values
+    return total.astype(np.float64)
 
 
 def _load_balance(capacity: int, load_before: int) -> float:
@@ -473,13 +486,16 @@ def _pair_values(prep: _Prepared, rows: np.ndarray, cols: np.ndarray, load_befor
 _COLUMN = {criterion: index for index, criterion in enumerate(Criterion)}
 
 
+_CRITERIA = tuple(Criterion)
+
+
 def _breakdowns(prep: _Prepared, values: np.ndarray) -> list[tuple[float, tuple[CriterionScore, ...]]]:
-    weights = [prep.weights[c] for c in Criterion]
-    found = []
-    for row in values.tolist():
-        breakdown = tuple(CriterionScore(c, v, w, v * w) for c, v, w in zip(Criterion, row, weights))
-        found.append((sum(s.points for s in breakdown), breakdown))
-    return found
+    weights = np.array([prep.weights[c] for c in _CRITERIA])
+    points = values * weights
+    make = CriterionScore._make
+    weight_list = weights.tolist()
+    return [(total, tuple(map(make, zip(_CRITERIA, row, weight_list, row_points))))
+            for row, row_points, total in zip(values.tolist(), points.tolist(), points.sum(axis=1).tolist())]
 
 
 # -- hard constraints ---------------------------------------------------------------------------------
@@ -620,10 +636,16 @@ def expanded_matrix(prep: _Prepared, scores: np.ndarray, allowed: np.ndarray,
     taken = np.bincount(np.fromiter(fixed.values(), dtype=np.int64, count=len(fixed)),
                         minlength=len(prep.mentor_col))
     free = np.maximum(prep.capacity - prep.load - taken, 0)
-    free_rows = np.setdiff1d(np.arange(len(prep.mentee_row)), np.fromiter(fixed, dtype=np.int64, count=len(fixed)))
+    if fixed:
+        free_rows = np.setdiff1d(np.arange(len(prep.mentee_row)), np.fromiter(fixed, dtype=np.int64))
+        open_allowed = allowed[free_rows]
+    else:  # no copy of a 5,000 × 1,000 mask when nothing is locked
+        free_rows, open_allowed = np.arange(len(prep.mentee_row)), allowed
     # A mentor never needs more slots than the mentees they may take.
-    useful = np.minimum(free, allowed[free_rows].sum(axis=0))
-    rows = free_rows[allowed[free_rows][:, useful > 0].any(axis=1)]
+    useful = np.minimum(free, open_allowed.sum(axis=0))
+    has_slot = useful > 0
+    keep = (open_allowed @ has_slot.astype(np.float32)) > 0 if open_allowed.size else np.zeros(0, dtype=bool)
+    rows = free_rows[keep]
     slot_col = np.repeat(np.arange(len(useful)), useful)
     if not len(rows) or not len(slot_col):
         return np.zeros((0, 0)), rows, slot_col, np.zeros(0)
@@ -632,8 +654,10 @@ def expanded_matrix(prep: _Prepared, scores: np.ndarray, allowed: np.ndarray,
     before = prep.load[slot_col] + taken[slot_col] + slot_k
     balance = np.maximum(0.0, 1.0 - before / np.maximum(prep.capacity[slot_col], 1))
     bonus = (sum(prep.weights.values()) + 1.0) * (min(len(rows), len(slot_col)) + 1)
-    values = scores[np.ix_(rows, slot_col)] + prep.weights[Criterion.LOAD_BALANCE] * balance[None, :] + bonus
-    values[~allowed[np.ix_(rows, slot_col)]] = 0.0
+    every_row = len(rows) == scores.shape[0]
+    values = np.take(scores if every_row else scores[rows], slot_col, axis=1)
+    values += prep.weights[Criterion.LOAD_BALANCE] * balance + bonus
+    values *= np.take(allowed if every_row else allowed[rows], slot_col, axis=1)
     return values, rows, slot_col, balance
 
 
@@ -656,7 +680,7 @@ def _assign(prep: _Prepared, scores: np.ndarray, allowed: np.ndarray, fixed: Map
 def _explain(prep: _Prepared, scores: np.ndarray, steps, allowed: np.ndarray, assignment: dict[int, int],
              locked: set[int], broken: list[BrokenLock]) -> MatchResult:
     problem = prep.problem
-    capacity, load = prep.capacity, prep.load
+    load = prep.load
     mentor_count = len(problem.mentors)
     # Locks take the first places of a mentor, then new suggestions in the order mentees are listed.
     lock_count = np.zeros(mentor_count, dtype=np.int64)

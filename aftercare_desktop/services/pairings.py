@@ -17,25 +17,41 @@ Rejections live in the run only; a pair that must never be suggested goes on the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import Text, exists, or_, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..errors import AftercareError, RecordNotFoundError, ValidationFailed
-from ..models import Alumnus, DoNotPair, MenteeProfile, MentorPairing, utcnow
-from ..models.enums import AuditAction, MenteeNeed, PairingEndReason, PairingState, label
+from ..models import Alumnus, DoNotPair, MenteeProfile, MentorPairing, MentorProfile, utcnow
+from ..models.enums import (
+    AlumniStatus,
+    AuditAction,
+    MenteeNeed,
+    MentorStatus,
+    PairingEndReason,
+    PairingState,
+    label,
+)
 from . import audit, matching
 from .audit import Actor
 from .matching import Criterion, MatchResult, Problem
-from .mentor_pool import display_name, mentor_facts, pairing_counts, require_mentor
+from .mentor_pool import (
+    availability_problem,
+    display_name,
+    effective_status,
+    eligibility,
+    pairing_counts,
+    require_mentor,
+)
 from .team_settings import TeamSettingsValues, stored_values
 from .validation import Problem as FieldProblem
-from .waiting_list import restart_waiting, set_wants_mentor, waiting_query, waiting_since
+from .waiting_list import restart_waiting, set_wants_mentor
 
 ENTITY = "mentor_pairing"
 DO_NOT_PAIR_ENTITY = "do_not_pair"
@@ -49,6 +65,24 @@ REMATCH_BY_DEFAULT = {
     PairingEndReason.RECURRENCE: True,
     PairingEndReason.LOST_CONTACT: False,
 }
+
+
+class _JsonLists:
+    """JSON list columns read as text, each distinct text parsed once: most are "[]" or a handful of
+    repeated values, and parsing thousands of them costs more than the rest of the load."""
+
+    def __init__(self):
+        self.seen: dict[str, frozenset[str]] = {}
+
+    def __call__(self, raw) -> frozenset[str]:
+        if raw is None:
+            return frozenset()
+        if not isinstance(raw, str):  # a driver that parses JSON itself
+            return frozenset(raw)
+        found = self.seen.get(raw)
+        if found is None:
+            found = self.seen[raw] = frozenset(v for v in json.loads(raw) if isinstance(v, str))
+        return found
 
 
 @dataclass(frozen=True)
@@ -118,34 +152,59 @@ def load_problem(session: Session, settings: TeamSettingsValues, today: date,
     """Everyone waiting and every mentor as plain data, in a handful of statements; with the
     names and the days each mentee has waited."""
     people: dict[int, Person] = {}
-
-    def remember(alumnus: Alumnus) -> None:
-        people[alumnus.id] = Person(alumnus.id, display_name(alumnus.first_name, alumnus.last_name,
-                                                             alumnus.preferred_name), alumnus.client_id)
+    words = _JsonLists()
+    a, mp, ep = Alumnus.__table__.c, MentorProfile.__table__.c, MenteeProfile.__table__.c
+    shared = (a.id, a.first_name, a.last_name, a.preferred_name, a.client_id, type_coerce(a.languages, Text),
+              type_coerce(a.recovery_pathways, Text), type_coerce(a.substances, Text), a.program, a.date_of_birth,
+              a.city, a.postal_code, a.consents_to_mentor_program)
 
     active, _, completed = pairing_counts(session)
     mentors = []
-    for facts in mentor_facts(session, settings, today):
-        alumnus, profile = facts.alumnus, facts.profile
-        remember(alumnus)
+    statement = (select(*shared, a.sobriety_start_date, a.status, a.archived_at, mp.status, mp.paused_until,
+                        mp.training_completed_on, mp.capacity, type_coerce(mp.availability, Text),
+                        mp.evening_weekend_calls, mp.gender, type_coerce(mp.preferred_mentee_genders, Text),
+                        type_coerce(mp.interests, Text))
+                 .join(Alumnus.__table__, a.id == mp.alumnus_id).order_by(a.id))
+    for (alumnus_id, first, last, preferred, client_id, languages, pathways, substances, program, born, city,
+         postal_code, consents, sober_since, alumni_status, archived_at, status, paused_until, trained_on, capacity,
+         slots, evening_weekend, gender, mentee_genders, interests) in session.execute(statement):
+        people[alumnus_id] = Person(alumnus_id, display_name(first, last, preferred), client_id)
+        allowed = eligibility(sober_since=sober_since, consents=consents, alumni_status=AlumniStatus(alumni_status),
+                              archived=archived_at is not None, settings=settings, today=today)
+        now = effective_status(MentorStatus(status), paused_until, today)
         mentors.append(matching.Mentor(
-            id=alumnus.id, capacity=profile.capacity, load=active.get(alumnus.id, 0), available=facts.available,
-            consents=alumnus.consents_to_mentor_program, languages=frozenset(alumnus.languages or ()),
-            gender=profile.gender.value if profile.gender else None,
-            mentee_genders=frozenset(profile.preferred_mentee_genders or ()),
-            pathways=frozenset(alumnus.recovery_pathways or ()), substances=frozenset(alumnus.substances or ()),
-            program=alumnus.program.value if alumnus.program else None, born=alumnus.date_of_birth,
-            city=alumnus.city, postal_code=alumnus.postal_code, availability=frozenset(profile.availability or ()),
-            evening_weekend=profile.evening_weekend_calls, interests=frozenset(profile.interests or ()),
-            completed_pairings=completed.get(alumnus.id, 0)))
+            id=alumnus_id, capacity=capacity, load=active.get(alumnus_id, 0),
+            available=allowed.eligible and availability_problem(now, trained_on) is None, consents=consents,
+            languages=words(languages), gender=gender, mentee_genders=words(mentee_genders),
+            pathways=words(pathways), substances=words(substances), program=program, born=born, city=city,
+            postal_code=postal_code, availability=words(slots), evening_weekend=evening_weekend,
+            interests=words(interests), completed_pairings=completed.get(alumnus_id, 0)))
 
+    started = exists().where(MentorPairing.__table__.c.mentee_id == a.id, MentorPairing.__table__.c.current.is_(True),
+                             MentorPairing.__table__.c.started_on.is_not(None))
+    statement = (select(*shared, a.opted_in_on, a.created_at, ep.waiting_since, type_coerce(ep.needs, Text),
+                        ep.gender, type_coerce(ep.preferred_mentor_genders, Text),
+                        type_coerce(ep.preferred_languages, Text), type_coerce(ep.preferred_pathways, Text),
+                        type_coerce(ep.availability, Text), type_coerce(ep.interests, Text))
+                 .select_from(Alumnus.__table__.outerjoin(MenteeProfile.__table__, ep.alumnus_id == a.id))
+                 .where(a.wants_mentor.is_(True), a.status == AlumniStatus.ACTIVE.value, a.archived_at.is_(None),
+                        ~started))
     waiting = []
-    for alumnus, profile in session.execute(waiting_query()):
-        remember(alumnus)
-        waiting.append((waiting_since(alumnus, profile), alumnus.id, alumnus, profile))
+    for (alumnus_id, first, last, preferred, client_id, languages, pathways, substances, program, born, city,
+         postal_code, consents, opted_in_on, created_at, since, needs, gender, mentor_genders, wanted_languages,
+         wanted_pathways, slots, interests) in session.execute(statement):
+        people[alumnus_id] = Person(alumnus_id, display_name(first, last, preferred), client_id)
+        if since is None:  # no needs recorded yet: waiting since they joined aftercare
+            since = opted_in_on or created_at.astimezone().date()
+        waiting.append((since, alumnus_id, matching.Mentee(
+            id=alumnus_id, consents=consents, languages=words(wanted_languages) or words(languages),
+            gender=gender, mentor_genders=words(mentor_genders),
+            pathways=words(wanted_pathways) or words(pathways), substances=words(substances), program=program,
+            born=born, city=city, postal_code=postal_code, availability=words(slots),
+            needs_calls=MenteeNeed.CRAVING_CALLS.value in words(needs), interests=words(interests))))
     waiting.sort(key=lambda item: item[:2])
-    mentees = tuple(_mentee(alumnus, profile) for _, _, alumnus, profile in waiting)
-    waited = {alumnus.id: max(0, (today - since).days) for since, _, alumnus, _ in waiting}
+    mentees = tuple(mentee for _, _, mentee in waiting)
+    waited = {alumnus_id: max(0, (today - since).days) for since, alumnus_id, _ in waiting}
 
     p = MentorPairing.__table__.c
     locked = tuple((mentee, mentor) for mentee, mentor in session.execute(
