@@ -30,7 +30,17 @@ from .enums import Gender, MentorStatus, PairingEndReason, ReviewOutcome, enum_c
 DEFAULT_CAPACITY = 2
 
 
-class MentorProfile(Base):
+class _Edited:
+    """Who made and last changed a record, and its row version (a save at an older one is refused)."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class MentorProfile(_Edited, Base):
     """An alumnus's place in the mentor pool: where they stand, how many mentees, when they can talk."""
 
     __tablename__ = "mentor_profiles"
@@ -52,16 +62,10 @@ class MentorProfile(Base):
     background_check_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
 
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
-    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
-
-    __mapper_args__ = {"version_id_col": row_version}
+    __mapper_args__ = {"version_id_col": _Edited.row_version}
 
 
-class MenteeProfile(Base):
+class MenteeProfile(_Edited, Base):
     """What an alumnus who wants a mentor needs and prefers. Waiting = `Alumnus.wants_mentor` and no
     current pairing; `waiting_since` starts the count of days waited (again after a pairing ends)."""
 
@@ -82,16 +86,10 @@ class MenteeProfile(Base):
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     notes: Mapped[str | None] = mapped_column(Text)
 
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
-    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
-
-    __mapper_args__ = {"version_id_col": row_version}
+    __mapper_args__ = {"version_id_col": _Edited.row_version}
 
 
-class MentorPairing(Base):
+class MentorPairing(_Edited, Base):
     """A mentee with a mentor. Locked (no start yet) → active (started) → ended (with a reason).
 
     `current` is true until the pairing ends and NULL after: with the unique constraint it lets a
@@ -116,13 +114,7 @@ class MentorPairing(Base):
     current: Mapped[bool | None] = mapped_column(Boolean)  # set by the services, never left to a default
     match_score: Mapped[float | None] = mapped_column(Float)  # the engine's score when it was made
 
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
-    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
-
-    __mapper_args__ = {"version_id_col": row_version}
+    __mapper_args__ = {"version_id_col": _Edited.row_version}
 
 
 class DoNotPair(Base):

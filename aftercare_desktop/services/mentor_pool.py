@@ -82,6 +82,35 @@ def check_slots(name: str, values: list[str], problems: list[Problem]) -> list[s
     return availability.normalise(values)
 
 
+@dataclass(frozen=True)
+class PersonFields:
+    """What mentor and mentee profiles both hold, cleaned."""
+
+    gender: Gender | None
+    genders: list[Gender]  # the other side's genders they prefer
+    availability: list[str]
+    interests: list[str]
+    notes: str | None
+
+
+def check_person_fields(data, genders_field: str, problems: list[Problem]) -> PersonFields:
+    """Gender, preferred genders (`genders_field`), availability, interests and notes of a profile."""
+    gender = None
+    if data.gender is not None:
+        try:
+            gender = Gender(data.gender)
+        except ValueError:
+            problems.append(Problem("gender", "Choose a gender from the list"))
+    genders = check_genders(genders_field, list(getattr(data, genders_field)), problems)
+    slots = check_slots("availability", list(data.availability), problems)
+    interests = clean_words(list(data.interests))
+    check_words("interests", "interests", interests, problems)
+    notes = (data.notes or "").strip() or None
+    if notes and len(notes) > MAX_NOTES:
+        problems.append(Problem("notes", f"Keep notes under {MAX_NOTES:,} characters"))
+    return PersonFields(gender, genders, slots, interests, notes)
+
+
 # -- eligibility -------------------------------------------------------------------------------
 
 
@@ -189,24 +218,12 @@ def check_profile(data: MentorProfileData, today: date) -> tuple[MentorProfileDa
     trainer = (data.training_completed_by or "").strip() or None
     if trainer and len(trainer) > MAX_TRAINER:
         problems.append(Problem("training_completed_by", f"Keep it under {MAX_TRAINER} characters"))
-    gender = None
-    if data.gender is not None:
-        try:
-            gender = Gender(data.gender)
-        except ValueError:
-            problems.append(Problem("gender", "Choose a gender from the list"))
-    genders = check_genders("preferred_mentee_genders", list(data.preferred_mentee_genders), problems)
-    slots = check_slots("availability", list(data.availability), problems)
-    interests = clean_words(list(data.interests))
-    check_words("interests", "interests", interests, problems)
-    notes = (data.notes or "").strip() or None
-    if notes and len(notes) > MAX_NOTES:
-        problems.append(Problem("notes", f"Keep notes under {MAX_NOTES:,} characters"))
+    person = check_person_fields(data, "preferred_mentee_genders", problems)
     clean = MentorProfileData(
         status=status, training_completed_on=trained_on, training_completed_by=trainer, paused_until=paused_until,
-        capacity=capacity, availability=slots, evening_weekend_calls=bool(data.evening_weekend_calls),
-        gender=gender, preferred_mentee_genders=genders, interests=interests,
-        background_check_on=data.background_check_on, notes=notes, alumnus_id=data.alumnus_id,
+        capacity=capacity, availability=person.availability, evening_weekend_calls=bool(data.evening_weekend_calls),
+        gender=person.gender, preferred_mentee_genders=person.genders, interests=person.interests,
+        background_check_on=data.background_check_on, notes=person.notes, alumnus_id=data.alumnus_id,
         row_version=data.row_version)
     return clean, problems
 
@@ -284,6 +301,17 @@ class MentorFacts:
     reasons: tuple[str, ...]
 
 
+def standing(*, sober_since: date | None, consents: bool, alumni_status: AlumniStatus, archived: bool,
+             status: MentorStatus, paused_until: date | None, training_completed_on: date | None,
+             settings: TeamSettingsValues, today: date) -> tuple[Eligibility, MentorStatus, tuple[str, ...]]:
+    """Eligibility, the status in force today, and every reason they cannot take mentees now."""
+    allowed = eligibility(sober_since=sober_since, consents=consents, alumni_status=alumni_status,
+                          archived=archived, settings=settings, today=today)
+    now = effective_status(status, paused_until, today)
+    problem = availability_problem(now, training_completed_on)
+    return allowed, now, allowed.reasons + ((problem,) if problem else ())
+
+
 def mentor_facts(session: Session, settings: TeamSettingsValues, today: date) -> list[MentorFacts]:
     """Every mentor profile with its alumnus and where they stand today, within the caller's session."""
     rows = session.execute(
@@ -291,12 +319,11 @@ def mentor_facts(session: Session, settings: TeamSettingsValues, today: date) ->
         .order_by(Alumnus.sort_name, Alumnus.id))
     found = []
     for profile, alumnus in rows:
-        allowed = eligibility(sober_since=alumnus.sobriety_start_date, consents=alumnus.consents_to_mentor_program,
-                              alumni_status=alumnus.status, archived=alumnus.archived_at is not None,
-                              settings=settings, today=today)
-        status = effective_status(profile.status, profile.paused_until, today)
-        problem = availability_problem(status, profile.training_completed_on)
-        reasons = allowed.reasons + ((problem,) if problem else ())
+        allowed, status, reasons = standing(
+            sober_since=alumnus.sobriety_start_date, consents=alumnus.consents_to_mentor_program,
+            alumni_status=alumnus.status, archived=alumnus.archived_at is not None, status=profile.status,
+            paused_until=profile.paused_until, training_completed_on=profile.training_completed_on,
+            settings=settings, today=today)
         found.append(MentorFacts(profile, alumnus, allowed, status, not reasons, reasons))
     return found
 

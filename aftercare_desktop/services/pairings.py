@@ -41,14 +41,7 @@ from ..models.enums import (
 from . import audit, matching
 from .audit import Actor
 from .matching import Criterion, MatchResult, Problem
-from .mentor_pool import (
-    availability_problem,
-    display_name,
-    effective_status,
-    eligibility,
-    pairing_counts,
-    require_mentor,
-)
+from .mentor_pool import display_name, pairing_counts, require_mentor, standing
 from .team_settings import TeamSettingsValues, stored_values
 from .validation import Problem as FieldProblem
 from .waiting_list import restart_waiting, set_wants_mentor
@@ -169,12 +162,12 @@ def load_problem(session: Session, settings: TeamSettingsValues, today: date,
          postal_code, consents, sober_since, alumni_status, archived_at, status, paused_until, trained_on, capacity,
          slots, evening_weekend, gender, mentee_genders, interests) in session.execute(statement):
         people[alumnus_id] = Person(alumnus_id, display_name(first, last, preferred), client_id)
-        allowed = eligibility(sober_since=sober_since, consents=consents, alumni_status=AlumniStatus(alumni_status),
-                              archived=archived_at is not None, settings=settings, today=today)
-        now = effective_status(MentorStatus(status), paused_until, today)
+        _, _, reasons = standing(sober_since=sober_since, consents=consents, alumni_status=AlumniStatus(alumni_status),
+                                 archived=archived_at is not None, status=MentorStatus(status),
+                                 paused_until=paused_until, training_completed_on=trained_on, settings=settings,
+                                 today=today)
         mentors.append(matching.Mentor(
-            id=alumnus_id, capacity=capacity, load=active.get(alumnus_id, 0),
-            available=allowed.eligible and availability_problem(now, trained_on) is None, consents=consents,
+            id=alumnus_id, capacity=capacity, load=active.get(alumnus_id, 0), available=not reasons, consents=consents,
             languages=words(languages), gender=gender, mentee_genders=words(mentee_genders),
             pathways=words(pathways), substances=words(substances), program=program, born=born, city=city,
             postal_code=postal_code, availability=words(slots), evening_weekend=evening_weekend,

@@ -26,7 +26,7 @@ from ..models import Alumnus, MenteeProfile, MentorPairing, utcnow
 from ..models.enums import AlumniStatus, AuditAction, Gender, MenteeNeed
 from . import audit
 from .audit import Actor
-from .mentor_pool import MAX_NOTES, check_genders, check_slots, check_words, clean_words, display_name
+from .mentor_pool import check_person_fields, check_words, clean_words, display_name
 from .validation import Problem
 
 ENTITY = "mentee_profile"
@@ -63,25 +63,13 @@ def check_profile(data: MenteeProfileData, today: date) -> tuple[MenteeProfileDa
             problems.append(Problem("needs", "Choose needs from the list"))
             break
     needs = sorted(set(needs), key=list(MenteeNeed).index)
-    gender = None
-    if data.gender is not None:
-        try:
-            gender = Gender(data.gender)
-        except ValueError:
-            problems.append(Problem("gender", "Choose a gender from the list"))
-    genders = check_genders("preferred_mentor_genders", list(data.preferred_mentor_genders), problems)
+    person = check_person_fields(data, "preferred_mentor_genders", problems)
     languages = clean_words(list(data.preferred_languages))
     check_words("preferred_languages", "languages", languages, problems)
     pathways = clean_words(list(data.preferred_pathways))
     check_words("preferred_pathways", "pathways", pathways, problems)
-    slots = check_slots("availability", list(data.availability), problems)
-    interests = clean_words(list(data.interests))
-    check_words("interests", "interests", interests, problems)
-    notes = (data.notes or "").strip() or None
-    if notes and len(notes) > MAX_NOTES:
-        problems.append(Problem("notes", f"Keep notes under {MAX_NOTES:,} characters"))
-    clean = MenteeProfileData(since, needs, gender, genders, languages, pathways, slots, interests, notes,
-                              data.alumnus_id, data.row_version)
+    clean = MenteeProfileData(since, needs, person.gender, person.genders, languages, pathways, person.availability,
+                              person.interests, person.notes, data.alumnus_id, data.row_version)
     return clean, problems
 
 
