@@ -14,11 +14,15 @@ from .audit import Actor
 from .checkins import CheckInService
 from .directory import DirectoryService
 from .meetings import MeetingService
+from .mentor_pool import MentorPoolService
+from .pairing_review import PairingReviewService
+from .pairings import PairingService
 from .plan_templates import PlanTemplateService
 from .plans import PlanService
 from .records import StaffRecord
 from .sobriety import SobrietyService
 from .today import TodayService
+from .waiting_list import WaitingListService
 
 
 @dataclass
@@ -37,6 +41,10 @@ class AppContext:
     sobriety: SobrietyService = field(init=False)
     assessments: AssessmentService = field(init=False)
     today_page: TodayService = field(init=False)
+    mentor_pool: MentorPoolService = field(init=False)
+    waiting_list: WaitingListService = field(init=False)
+    pairings: PairingService = field(init=False)
+    pairing_reviews: PairingReviewService = field(init=False)
 
     def __post_init__(self) -> None:
         self.alumni = AlumniService(self.database, today=self.today)
@@ -49,6 +57,10 @@ class AppContext:
         self.assessments = AssessmentService(self.database, today=self.today)
         self.today_page = TodayService(self.database, today=self.today, sobriety=self.sobriety,
                                        assessments=self.assessments)
+        self.mentor_pool = MentorPoolService(self.database, today=self.today)
+        self.waiting_list = WaitingListService(self.database, today=self.today)
+        self.pairings = PairingService(self.database, today=self.today)
+        self.pairing_reviews = PairingReviewService(self.database, today=self.today)
 
     def set_acting_staff(self, member: StaffRecord) -> None:
         self.acting_staff = member

@@ -30,9 +30,10 @@ are the people's own words, pathways and genders are enum values, availability s
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -261,7 +262,11 @@ class MatchResult:
         return sum(s.score for s in self.suggestions)
 
     def suggestion_for(self, mentee_id: int) -> Suggestion | None:
-        return next((s for s in self.suggestions if s.mentee_id == mentee_id), None)
+        return self._by_mentee.get(mentee_id)
+
+    @cached_property
+    def _by_mentee(self) -> dict[int, Suggestion]:
+        return {s.mentee_id: s for s in self.suggestions}
 
 
 class SwapRefused(ValueError):
@@ -365,7 +370,6 @@ class _Prepared:
     available: np.ndarray
     experience: np.ndarray
     weights: dict[Criterion, float]
-    languages: _Vocab = field(default_factory=_Vocab)
 
 
 def _prepare(problem: Problem) -> _Prepared:
@@ -421,7 +425,6 @@ def _prepare(problem: Problem) -> _Prepared:
         experience=np.array([min(max(0, m.completed_pairings), EXPERIENCED_AFTER) / EXPERIENCED_AFTER
                              for m in problem.mentors], dtype=np.float64),
         weights=weights,
-        languages=vocab["language"],
     )
 
 
