@@ -66,6 +66,9 @@ CRITERION_LABELS: dict[Criterion, str] = {
     Criterion.LOAD_BALANCE: "Mentor has room",
 }
 
+_CRITERIA = tuple(Criterion)
+_COLUMN = {criterion: index for index, criterion in enumerate(_CRITERIA)}
+
 # The team setting holding each criterion's weight (services/team_settings.py).
 WEIGHT_SETTINGS: dict[Criterion, str] = {criterion: f"weight_{criterion.value}" for criterion in Criterion}
 
@@ -190,20 +193,40 @@ class CriterionScore(NamedTuple):
         return CRITERION_LABELS[self.criterion]
 
 
+def breakdown_of(values: Sequence[float], weights: Sequence[float]) -> tuple[CriterionScore, ...]:
+    return tuple(CriterionScore(c, v, w, v * w) for c, v, w in zip(_CRITERIA, values, weights))
+
+
+class Scored:
+    """A score with its criteria (`values` and `weights` in `Criterion` order), made into
+    `CriterionScore`s only when asked for: a run of 5,000 mentees explains thousands of pairs that no
+    one opens."""
+
+    @property
+    def breakdown(self) -> tuple[CriterionScore, ...]:
+        return breakdown_of(self.values, self.weights)
+
+    def points(self, criterion: Criterion) -> float:
+        index = _COLUMN[criterion]
+        return self.values[index] * self.weights[index]
+
+
 @dataclass(frozen=True)
-class Alternative:
+class Alternative(Scored):
     mentor_id: int
     score: float
-    breakdown: tuple[CriterionScore, ...]
+    values: tuple[float, ...]
+    weights: tuple[float, ...]
     has_room: bool  # the mentor still has a free place after this run's suggestions
 
 
 @dataclass(frozen=True)
-class Suggestion:
+class Suggestion(Scored):
     mentee_id: int
     mentor_id: int
     score: float
-    breakdown: tuple[CriterionScore, ...]
+    values: tuple[float, ...]
+    weights: tuple[float, ...]
     locked: bool = False
     alternatives: tuple[Alternative, ...] = ()
 
@@ -460,13 +483,15 @@ def _share(common: np.ndarray, whole: np.ndarray) -> np.ndarray:
 
 def _score_matrix(prep: _Prepared) -> np.ndarray:
     """Every mentee × mentor pair's score without load balance (which depends on the slot)."""
-    e, m = prep.mentees.take(np.s_[:, None]), prep.mentors.take(np.s_[None, :])
-    total = np.zeros((len(prep.problem.mentees), len(prep.problem.mentors)), dtype=np.float32)
-    for criterion, values in _values(e, m, prep.experience[None, :]):
+    # Worked out mentor by mentor (rows of mentees), handed back as its transpose (a view): indexes
+    # read mentee first everywhere, and the solver's matrix gathers whole mentor rows from it.
+    e, m = prep.mentees.take(np.s_[None, :]), prep.mentors.take(np.s_[:, None])
+    total = np.zeros((len(prep.problem.mentors), len(prep.problem.mentees)), dtype=np.float32)
+    for criterion, values in _values(e, m, prep.experience[:, None]):
         weight = prep.weights[criterion]
         if weight:
             total += np.float32(weight) * values
-    return total.astype(np.float64)
+    return total.astype(np.float64).T
 
 
 def _load_balance(capacity: int, load_before: int) -> float:
@@ -486,19 +511,12 @@ def _pair_values(prep: _Prepared, rows: np.ndarray, cols: np.ndarray, load_befor
     return values
 
 
-_COLUMN = {criterion: index for index, criterion in enumerate(Criterion)}
 
 
-_CRITERIA = tuple(Criterion)
-
-
-def _breakdowns(prep: _Prepared, values: np.ndarray) -> list[tuple[float, tuple[CriterionScore, ...]]]:
+def _scored(prep: _Prepared, values: np.ndarray) -> tuple[tuple[float, ...], list[float], list[tuple[float, ...]]]:
+    """(weights, each pair's score, each pair's criterion values)."""
     weights = np.array([prep.weights[c] for c in _CRITERIA])
-    points = values * weights
-    make = CriterionScore._make
-    weight_list = weights.tolist()
-    return [(total, tuple(map(make, zip(_CRITERIA, row, weight_list, row_points))))
-            for row, row_points, total in zip(values.tolist(), points.tolist(), points.sum(axis=1).tolist())]
+    return tuple(weights.tolist()), (values @ weights).tolist(), list(map(tuple, values.tolist()))
 
 
 # -- hard constraints ---------------------------------------------------------------------------------
@@ -630,7 +648,8 @@ def _fix_locks(prep: _Prepared, allowed: np.ndarray) -> tuple[dict[int, int], se
 
 def expanded_matrix(prep: _Prepared, scores: np.ndarray, allowed: np.ndarray,
                     fixed: Mapping[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The capacity-expanded value matrix (mentees × mentor slots), with the row and slot indexes.
+    """The capacity-expanded value matrix (mentor places × mentees), with the mentee rows and the
+    mentor of each place.
 
     Slot k of a mentor is worth the load balance of their k-th new mentee; an allowed pair is worth
     a bonus larger than any possible total score on top, a forbidden one nothing (an assignment to it
@@ -647,8 +666,7 @@ def expanded_matrix(prep: _Prepared, scores: np.ndarray, allowed: np.ndarray,
     # A mentor never needs more slots than the mentees they may take.
     useful = np.minimum(free, open_allowed.sum(axis=0))
     has_slot = useful > 0
-    keep = (open_allowed @ has_slot.astype(np.float32)) > 0 if open_allowed.size else np.zeros(0, dtype=bool)
-    rows = free_rows[keep]
+    rows = free_rows[(open_allowed & has_slot).any(axis=1)]
     slot_col = np.repeat(np.arange(len(useful)), useful)
     if not len(rows) or not len(slot_col):
         return np.zeros((0, 0)), rows, slot_col, np.zeros(0)
@@ -657,10 +675,13 @@ def expanded_matrix(prep: _Prepared, scores: np.ndarray, allowed: np.ndarray,
     before = prep.load[slot_col] + taken[slot_col] + slot_k
     balance = np.maximum(0.0, 1.0 - before / np.maximum(prep.capacity[slot_col], 1))
     bonus = (sum(prep.weights.values()) + 1.0) * (min(len(rows), len(slot_col)) + 1)
+    # Built as places × mentees, rows contiguous: gathering rows is quick, and the solver works on
+    # the shorter side as rows without a transposed copy of its own.
     every_row = len(rows) == scores.shape[0]
-    values = np.take(scores if every_row else scores[rows], slot_col, axis=1)
-    values += prep.weights[Criterion.LOAD_BALANCE] * balance + bonus
-    values *= np.take(allowed if every_row else allowed[rows], slot_col, axis=1)
+    by_mentor = np.ascontiguousarray((scores if every_row else scores[rows]).T)
+    values = by_mentor[slot_col]
+    values += (prep.weights[Criterion.LOAD_BALANCE] * balance + bonus)[:, None]
+    values *= np.ascontiguousarray((allowed if every_row else allowed[rows]).T)[slot_col]
     return values, rows, slot_col, balance
 
 
@@ -668,9 +689,9 @@ def _assign(prep: _Prepared, scores: np.ndarray, allowed: np.ndarray, fixed: Map
     values, rows, slot_col, _ = expanded_matrix(prep, scores, allowed, fixed)
     if not values.size:
         return {}
-    picked_rows, picked_slots = linear_sum_assignment(values, maximize=True)
+    picked_slots, picked_rows = linear_sum_assignment(values, maximize=True)
     found = {}
-    for r, s in zip(picked_rows, picked_slots):
+    for s, r in zip(picked_slots.tolist(), picked_rows.tolist()):
         row, col = int(rows[r]), int(slot_col[s])
         if allowed[row, col]:
             found[row] = col
@@ -704,16 +725,16 @@ def _explain(prep: _Prepared, scores: np.ndarray, steps, allowed: np.ndarray, as
     values = _pair_values(prep, np.concatenate([rows, alt_rows]), np.concatenate([cols, alt_cols]),
                           np.concatenate([np.array([place[r] for r in rows.tolist()], dtype=np.int64),
                                           before[alt_cols]]))
-    explained = _breakdowns(prep, values)
+    weights, scores_of, values_of = _scored(prep, values)
     alternatives: dict[int, list[Alternative]] = {}
-    for n, (row, col, room) in enumerate(zip(alt_rows.tolist(), alt_cols.tolist(), alt_room.tolist())):
-        score, breakdown = explained[len(rows) + n]
-        alternatives.setdefault(row, []).append(Alternative(problem.mentors[col].id, score, breakdown, room))
+    first = len(rows)
+    for n, (row, col, room) in enumerate(zip(alt_rows.tolist(), alt_cols.tolist(), alt_room.tolist()), first):
+        alternatives.setdefault(row, []).append(
+            Alternative(problem.mentors[col].id, scores_of[n], values_of[n], weights, room))
     suggestions = []
     for n, (row, col) in enumerate(zip(rows.tolist(), cols.tolist())):
-        score, breakdown = explained[n]
-        suggestions.append(Suggestion(problem.mentees[row].id, problem.mentors[col].id, score, breakdown,
-                                      row in locked, tuple(alternatives.get(row, ()))))
+        suggestions.append(Suggestion(problem.mentees[row].id, problem.mentors[col].id, scores_of[n], values_of[n],
+                                      weights, row in locked, tuple(alternatives.get(row, ()))))
 
     unmatched = _unmatched(prep, steps, allowed, assignment, lock_count)
     loads = tuple(MentorLoad(m.id, m.capacity, int(load[j] + lock_count[j]), int(new_count[j]))
@@ -845,4 +866,5 @@ def score_pair(problem: Problem, mentee_id: int, mentor_id: int) -> tuple[float,
     locks = sum(1 for e, m in problem.locked if m == mentor_id and e != mentee_id)
     values = _pair_values(prep, np.array([prep.mentee_row[mentee_id]]), np.array([col]),
                           np.array([int(prep.load[col]) + locks]))
-    return _breakdowns(prep, values)[0]
+    weights, scores_of, values_of = _scored(prep, values)
+    return scores_of[0], breakdown_of(values_of[0], weights)
