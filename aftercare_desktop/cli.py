@@ -79,6 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(attention, required=True)
     attention.add_argument("--caseworker", metavar="NAME", help="only this caseworker's caseload (default: everyone)")
     attention.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    pairing = commands.add_parser("pairing", help="mentor pairing: suggestions for everyone waiting for a mentor")
+    pairing_commands = pairing.add_subparsers(dest="pairing_command", metavar="ACTION", parser_class=_Parser,
+                                              required=True)
+    suggest = pairing_commands.add_parser(
+        "suggest", help="print the best pairings for everyone waiting (names are shown in the table)",
+        description="Suggest mentors for everyone waiting: every hard constraint kept, the total score of the "
+        "team's saved weights as high as possible, locked pairs fixed first. Nothing is saved.",
+    )
+    _database_option(suggest, required=True)
+    suggest.add_argument("--json", action="store_true",
+                         help="print JSON (ids only): suggestions, unmatched and mentors with their load")
     return parser
 
 
@@ -88,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return _run_gui(args)
         handler = {"demo-data": _demo_data, "migrate": _migrate, "import-alumni": _import_alumni,
-                   "attention": _attention}[args.command]
+                   "attention": _attention, "pairing": _pairing}[args.command]
         return handler(args)
     except AftercareError as exc:
         print(f"aftercare-desktop: {exc}", file=sys.stderr)
@@ -173,15 +185,22 @@ def _import_alumni(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if report.rejected else EXIT_OK
 
 
-def _attention(args: argparse.Namespace) -> int:
+def _database_exists(url_text: str, command: str) -> bool:
+    """A report reads; a mistyped path must not become a new, empty database that "needs nothing"."""
     from .db import sqlite_path
+
+    path = sqlite_path(resolve_url(url_text))
+    if path is not None and not path.exists():
+        print(f"aftercare-desktop {command}: error: there is no database at {path}", file=sys.stderr)
+        return False
+    return True
+
+
+def _attention(args: argparse.Namespace) -> int:
     from .services import staff
     from .services.early_warning import AttentionService
 
-    # A report reads; a mistyped path must not become a new, empty database that "needs nothing".
-    path = sqlite_path(resolve_url(args.database))
-    if path is not None and not path.exists():
-        print(f"aftercare-desktop attention: error: there is no database at {path}", file=sys.stderr)
+    if not _database_exists(args.database, "attention"):
         return EXIT_USAGE
     database = _open_migrated(args.database)
     try:
@@ -238,3 +257,63 @@ def _attention_table(rows, whose: str) -> str:
         return "  ".join([*(cell.ljust(width) for cell, width in zip(cells, widths)), cells[-1]]).rstrip()
 
     return "\n".join([title, "", render(header), *map(render, lines)])
+
+
+def _pairing(args: argparse.Namespace) -> int:
+    from .services.pairings import PairingService
+
+    if not _database_exists(args.database, "pairing suggest"):
+        return EXIT_USAGE
+    database = _open_migrated(args.database)
+    try:
+        run = PairingService(database).suggest()
+    finally:
+        database.dispose()
+    if args.json:
+        print(json.dumps(_pairing_json(run), indent=2))
+    else:
+        print(_pairing_table(run))
+    return EXIT_OK
+
+
+def _pairing_json(run) -> dict:
+    result = run.result
+    return {
+        "suggestions": [
+            {"mentee_id": s.mentee_id, "mentor_id": s.mentor_id, "score": round(s.score, 3), "locked": s.locked,
+             "breakdown": {c.criterion.value: round(c.points, 3) for c in s.breakdown},
+             "alternatives": [{"mentor_id": a.mentor_id, "score": round(a.score, 3), "has_room": a.has_room}
+                              for a in s.alternatives]}
+            for s in result.suggestions
+        ],
+        "unmatched": [{"mentee_id": u.mentee_id, "reason": u.reason, "binding": u.binding.value}
+                      for u in result.unmatched],
+        "mentors": [{"id": m.mentor_id, "capacity": m.capacity, "current_load": m.load, "suggested": m.suggested}
+                    for m in result.mentors],
+        "broken_locks": [{"mentee_id": b.mentee_id, "mentor_id": b.mentor_id, "reason": b.reason}
+                         for b in result.broken_locks],
+        "max_score": round(result.max_score, 3),
+    }
+
+
+def _pairing_table(run) -> str:
+    result = run.result
+    waiting = len(result.suggestions) + len(result.unmatched)
+    if not waiting:
+        return "Nobody is waiting for a mentor."
+    lines = [f"Pairing suggestions: {len(result.suggestions)} of {waiting} waiting paired "
+             f"(scores out of {result.max_score:g})", ""]
+    rows = [("MENTEE", "MENTOR", "SCORE", "WHY")]
+    for s in result.suggestions:
+        best = sorted((c for c in s.breakdown if c.points > 0), key=lambda c: -c.points)[:3]
+        why = ", ".join(c.label.lower() for c in best) or "fits every hard constraint"
+        rows.append((run.name(s.mentee_id), run.name(s.mentor_id) + (" (locked)" if s.locked else ""),
+                     f"{s.score:.1f}", why))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines += ["  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[3]]).rstrip() for row in rows]
+    if result.unmatched:
+        lines += ["", "Not paired:"]
+        lines += [f"  {run.name(u.mentee_id)}: {u.reason}" for u in result.unmatched]
+    for lock in result.broken_locks:
+        lines.append(f"Lock dropped, {run.name(lock.mentee_id)} with {run.name(lock.mentor_id)}: {lock.reason}")
+    return "\n".join(lines)

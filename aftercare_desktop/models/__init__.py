@@ -4,6 +4,15 @@ from .alumnus import Alumnus, AlumniStatusChange, SupportContact
 from .audit import AuditEvent
 from .base import Base, UTCDateTime, utcnow
 from .checkin import CheckIn, MeetingAttendance
+from .mentoring import (
+    DoNotPair,
+    MenteeProfile,
+    MentorPairing,
+    MentorProfile,
+    PairingReview,
+    PairingReviewAttendee,
+    PairingReviewOutcome,
+)
 from .plan import (
     AftercarePlan,
     PlanGoal,
@@ -24,8 +33,15 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CheckIn",
+    "DoNotPair",
     "MeetingAttendance",
+    "MenteeProfile",
+    "MentorPairing",
+    "MentorProfile",
     "MilestoneCelebration",
+    "PairingReview",
+    "PairingReviewAttendee",
+    "PairingReviewOutcome",
     "PlanGoal",
     "PlanMeeting",
     "PlanRosterEntry",

@@ -263,3 +263,104 @@ LABELS.update({
     WarningLevel.WATCH: "Watch",
     WarningLevel.HIGH: "High",
 })
+
+
+# -- the mentor program (mentor pool, waiting list, pairings, weekly pairing review) ------------------
+
+
+class MentorStatus(StrEnum):
+    APPLICANT = "applicant"
+    IN_TRAINING = "in_training"
+    ACTIVE = "active"
+    PAUSED = "paused"  # until `paused_until`; active again from that day
+    RETIRED = "retired"
+
+
+class Gender(StrEnum):
+    WOMAN = "woman"
+    MAN = "man"
+    NON_BINARY = "non_binary"
+    ANOTHER = "another"
+
+
+class TimeBlock(StrEnum):
+    """A part of the day, for mentor and mentee availability (weekday × block)."""
+
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+    NIGHT = "night"
+
+
+# Weekday codes of availability slots ("mon-evening"), Monday first as in `date.weekday()`.
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_LABELS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class MenteeNeed(StrEnum):
+    CRAVING_CALLS = "craving_calls"
+    WEEKLY_CHECKIN = "weekly_checkin"
+    MEETING_COMPANION = "meeting_companion"
+    PATHWAY_GUIDE = "pathway_guide"
+    PRACTICAL = "practical"
+    FAMILY = "family"
+
+
+class PairingState(StrEnum):
+    """Where a pairing stands; worked out from its dates, never stored."""
+
+    LOCKED = "locked"  # fixed by the coordinator, not started yet
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class PairingEndReason(StrEnum):
+    COMPLETED = "completed"
+    MENTEE_REQUEST = "mentee_request"
+    MENTOR_CAPACITY = "mentor_capacity"
+    CONFLICT = "conflict"
+    RECURRENCE = "recurrence"
+    LOST_CONTACT = "lost_contact"
+
+
+class ReviewOutcome(StrEnum):
+    CONTINUE = "continue"
+    WATCH = "watch"
+    REASSIGN = "reassign"
+    END = "end"
+
+
+LABELS.update({
+    MentorStatus.APPLICANT: "Applicant",
+    MentorStatus.IN_TRAINING: "In training",
+    MentorStatus.ACTIVE: "Active",
+    MentorStatus.PAUSED: "Paused",
+    MentorStatus.RETIRED: "Retired",
+    Gender.WOMAN: "Woman",
+    Gender.MAN: "Man",
+    Gender.NON_BINARY: "Non-binary",
+    Gender.ANOTHER: "Another gender",
+    TimeBlock.MORNING: "Morning",
+    TimeBlock.AFTERNOON: "Afternoon",
+    TimeBlock.EVENING: "Evening",
+    TimeBlock.NIGHT: "Late night",
+    MenteeNeed.CRAVING_CALLS: "Someone to call when cravings hit",
+    MenteeNeed.WEEKLY_CHECKIN: "Weekly check-in buddy",
+    MenteeNeed.MEETING_COMPANION: "Someone to go to meetings with",
+    MenteeNeed.PATHWAY_GUIDE: "Help finding their way in a recovery pathway",
+    MenteeNeed.PRACTICAL: "Practical help: work, housing, benefits",
+    MenteeNeed.FAMILY: "Family and relationships",
+    PairingState.LOCKED: "Locked, not started",
+    PairingState.ACTIVE: "Active",
+    PairingState.ENDED: "Ended",
+    PairingEndReason.COMPLETED: "Completed",
+    PairingEndReason.MENTEE_REQUEST: "Mentee's request",
+    PairingEndReason.MENTOR_CAPACITY: "Mentor's capacity",
+    PairingEndReason.CONFLICT: "Conflict",
+    PairingEndReason.RECURRENCE: "Recurrence",
+    PairingEndReason.LOST_CONTACT: "Lost contact",
+    ReviewOutcome.CONTINUE: "Continue",
+    ReviewOutcome.WATCH: "Watch",
+    ReviewOutcome.REASSIGN: "Reassign",
+    ReviewOutcome.END: "End",
+})

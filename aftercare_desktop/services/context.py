@@ -23,10 +23,14 @@ if TYPE_CHECKING:
     from .checkins import CheckInService
     from .directory import DirectoryService
     from .meetings import MeetingService
+    from .mentor_pool import MentorPoolService
+    from .pairing_review import PairingReviewService
+    from .pairings import PairingService
     from .plan_templates import PlanTemplateService
     from .plans import PlanService
     from .sobriety import SobrietyService
     from .today import TodayService
+    from .waiting_list import WaitingListService
 
 
 @dataclass
@@ -90,6 +94,30 @@ class AppContext:
         from .today import TodayService
 
         return TodayService(self.database, today=self.today, sobriety=self.sobriety, assessments=self.assessments)
+
+    @cached_property
+    def mentor_pool(self) -> MentorPoolService:
+        from .mentor_pool import MentorPoolService
+
+        return MentorPoolService(self.database, today=self.today)
+
+    @cached_property
+    def waiting_list(self) -> WaitingListService:
+        from .waiting_list import WaitingListService
+
+        return WaitingListService(self.database, today=self.today)
+
+    @cached_property
+    def pairings(self) -> PairingService:
+        from .pairings import PairingService
+
+        return PairingService(self.database, today=self.today)
+
+    @cached_property
+    def pairing_reviews(self) -> PairingReviewService:
+        from .pairing_review import PairingReviewService
+
+        return PairingReviewService(self.database, today=self.today)
 
     def set_acting_staff(self, member: StaffRecord) -> None:
         self.acting_staff = member

@@ -82,6 +82,7 @@ from ..models.enums import (
 from ..paths import resource
 from .alumni import refresh_search_keys
 from .assessments import due_date
+from .demo_mentoring import MentoringStep
 from .instruments import AWARE as AWARE_CODE
 from .instruments import BARC_10, Direction, InstrumentDefinition, load_instruments, score, whole_months_between
 from .plans import CRISIS_LINES, ROLE_FOR_RELATION
@@ -2241,4 +2242,6 @@ STEPS: tuple[type[Step], ...] = (
     StaffStep, AlumniStep, SupportContactsStep, StatusHistoryStep,
     # The caseworker's day.
     CoursesStep, PlansStep, CheckInsStep, RecurrencesStep, AssessmentsStep, CelebrationsStep,
+    # The mentor program.
+    MentoringStep,
 )

@@ -36,14 +36,11 @@ from typing import NamedTuple, Protocol
 
 from sqlalchemy import (
     BigInteger,
-    MetaData,
-    Table,
     Text,
     and_,
     case,
     cast,
     func,
-    inspect,
     literal,
     or_,
     select,
@@ -59,6 +56,7 @@ from ..models import (
     AssessmentResult,
     CheckIn,
     MeetingAttendance,
+    MentorPairing,
     PlanMeeting,
     RecurrenceEvent,
 )
@@ -626,33 +624,22 @@ def queue(caseload: Caseload, settings: TeamSettingsValues, today: date) -> list
 
 
 class MentorSource(Protocol):
-    """Where active mentor pairings come from (the mentoring issue adds them)."""
+    """Where active mentor pairings come from (tests may hand in their own)."""
 
     def mentor_facts(self, session: Session, alumni: Collection[int], today: date,
                      end: datetime) -> dict[int, MentorFact]: ...
 
 
 class PairingTableSource:
-    """Reads mentor pairings from the `mentor_pairings` table once it exists; silent until then.
-
-    Expected columns: mentee_id, mentor_id (both alumni), started_on, ended_on (NULL while active).
-    The last contact is the newest reached check-in made by that mentor for that mentee.
-    """
-
-    TABLE = "mentor_pairings"
-    COLUMNS = ("mentee_id", "mentor_id", "started_on", "ended_on")
+    """Active mentor pairings from `mentor_pairings` (models/mentoring.py): started on or before today
+    and not ended by today. The last contact is the newest reached check-in made by that mentor for
+    that mentee (a mentor logs contacts as check-ins, see models/checkin.py)."""
 
     def mentor_facts(self, session: Session, alumni: Collection[int], today: date,
                      end: datetime) -> dict[int, MentorFact]:
         if not alumni:
             return {}
-        connection = session.connection()
-        if not inspect(connection).has_table(self.TABLE):
-            return {}
-        pairings = Table(self.TABLE, MetaData(), autoload_with=connection)
-        if not all(name in pairings.c for name in self.COLUMNS):
-            log.warning("table %s lacks the expected columns; mentor contact is not checked", self.TABLE)
-            return {}
+        pairings = MentorPairing.__table__
         c = CheckIn.__table__.c
         last_contact = (
             select(func.max(c.occurred_at))
@@ -803,7 +790,7 @@ def contact_start(plan_started_on: date | None, opted_in_on: date | None, discha
 def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
                   which: CaseloadFilter = CaseloadFilter(),
                   mentors: MentorSource | None = None) -> Caseload:
-    """The facts of every alumnus in `which`, in five set-based statements (six once mentoring exists).
+    """The facts of every alumnus in `which`, in six set-based statements.
 
     Everything is "as of today": nothing dated after today counts.
     """
@@ -925,7 +912,7 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
     for alumnus_id, on, kind in session.execute(events_query):
         facts[alumnus_id].last_recurrence = RecurrenceFact(on, kind)  # the newest comes last
 
-    # 5. Mentor pairings, once mentoring exists.
+    # 5. Active mentor pairings and the mentor's last contact.
     source = mentors or PairingTableSource()
     for alumnus_id, mentor in source.mentor_facts(session, facts.keys(), today, end).items():
         if alumnus_id in facts:

@@ -116,6 +116,29 @@ class TeamSettingsValues:
         14, "Upcoming milestones shown", "days ahead", 1, 60)
     assessment_days_ahead: int = _setting(
         7, "Assessments shown as due", "days ahead", 0, 30)
+    # -- the mentor program ------------------------------------------------------------------------
+    mentor_min_sobriety_months: int = _setting(
+        12, "Continuous sobriety a mentor needs", "months", 0, 120)
+    repairing_cooldown_days: int = _setting(
+        90, "No re-pairing after a pairing ends for", "days", 0, 730,
+        help="The same two people are not suggested again until this many days after their pairing ended.")
+    pairing_review_days: int = _setting(
+        28, "A pairing is due for review every", "days", 7, 180,
+        help="Pairings never reviewed, reviewed longer ago than this, or put on watch are due.")
+    # Matching weights, 0 (ignored) to 10, one per soft criterion of the pairing engine.
+    weight_pathway: int = _setting(6, "Weight: same recovery pathway", "", 0, 10)
+    weight_substances: int = _setting(4, "Weight: overlapping substances", "", 0, 10)
+    weight_program: int = _setting(2, "Weight: same program", "", 0, 10)
+    weight_age: int = _setting(3, "Weight: close in age", "", 0, 10)
+    weight_distance: int = _setting(3, "Weight: living nearby", "", 0, 10)
+    weight_availability: int = _setting(5, "Weight: availability overlap", "", 0, 10)
+    weight_evening_weekend: int = _setting(
+        6, "Weight: evening and weekend calls", "", 0, 10,
+        help="For mentees who need someone to call when cravings hit.")
+    weight_interests: int = _setting(2, "Weight: shared interests", "", 0, 10)
+    weight_experience: int = _setting(3, "Weight: mentor experience", "", 0, 10)
+    weight_load_balance: int = _setting(
+        4, "Weight: spreading mentees across mentors", "", 0, 10)
 
     def grace_days(self, cadence: CheckinCadence) -> int:
         return {

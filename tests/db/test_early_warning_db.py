@@ -1,6 +1,6 @@
 """The early-warning engine on real tables, on SQLite and PostgreSQL: every signal read from the rows
 it comes from, as of "today", in local dates; the set-based loader against the per-alumnus baseline;
-team settings stored, audited and used; mentor pairings read once the table exists."""
+team settings stored, audited and used; mentor pairings read from their table."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Column, Date, Integer, MetaData, Table, insert, select, update
+from sqlalchemy import insert, select, update
 
 from aftercare_desktop.errors import ValidationFailed
-from aftercare_desktop.models import AuditEvent, CheckIn, TeamSetting
+from aftercare_desktop.models import AuditEvent, CheckIn, MentorPairing, TeamSetting
 from aftercare_desktop.models.enums import (
     AlumniStatus,
     AuditAction,
@@ -267,7 +267,7 @@ def test_mentor_contact_through_a_pairing_source(any_db, build, ago, fires):
                                                             else [])
 
 
-def test_pairing_table_is_read_once_it_exists(any_db, build):
+def test_mentor_pairings_are_read_from_their_table(any_db, build):
     mentee, mentor = build.alumnus("Mentee", "Person"), build.alumnus("Mentor", "Person")
     build.reached(mentee, 2)
     build.reached(mentor, 2)
@@ -276,13 +276,19 @@ def test_pairing_table_is_read_once_it_exists(any_db, build):
     with any_db.session() as session:
         assert source.mentor_facts(session, [mentee], TODAY, end) == {}
 
-    pairings = Table("mentor_pairings", MetaData(), Column("id", Integer, primary_key=True),
-                     Column("mentee_id", Integer), Column("mentor_id", Integer),
-                     Column("started_on", Date), Column("ended_on", Date, nullable=True))
-    pairings.create(any_db.engine)
     with any_db.engine.begin() as connection:
-        connection.execute(insert(pairings), [
-            {"mentee_id": mentee, "mentor_id": mentor, "started_on": TODAY - timedelta(days=60), "ended_on": None}])
+        connection.execute(insert(MentorPairing.__table__), [
+            # Ended, locked (no start yet) and starting tomorrow: none of them is active today.
+            {"mentee_id": mentee, "mentor_id": mentor, "started_on": TODAY - timedelta(days=200),
+             "ended_on": TODAY - timedelta(days=100), "current": None, "row_version": 1},
+            {"mentee_id": mentor, "mentor_id": mentee, "started_on": None, "ended_on": None, "current": True,
+             "row_version": 1},
+        ])
+    with any_db.session() as session:
+        assert source.mentor_facts(session, [mentee, mentor], TODAY, end) == {}
+    with any_db.engine.begin() as connection:
+        connection.execute(insert(MentorPairing.__table__), [
+            {"mentee_id": mentee, "mentor_id": mentor, "started_on": TODAY - timedelta(days=60), "row_version": 1}])
     with any_db.session() as session:
         assert source.mentor_facts(session, [mentee], TODAY, end) == {
             mentee: MentorFact(TODAY - timedelta(days=60), None)}

@@ -476,7 +476,8 @@ def test_every_check_in_passes_the_check_in_validator_as_stored(demo500):
 def test_check_ins_follow_the_cadence_and_end_recently(demo500):
     by_alumnus = defaultdict(list)
     for row in demo500["check_ins"]:
-        by_alumnus[row.alumnus_id].append(row)
+        if row.mentor_id is None:  # the team's own; a mentor calls at their own rhythm
+            by_alumnus[row.alumnus_id].append(row)
     active = {a.id for a in demo500["alumni"] if a.status is AlumniStatus.ACTIVE and a.archived_at is None}
     followed = [rows for alumnus_id, rows in by_alumnus.items() if alumnus_id in active]
     assert len(followed) > 0.9 * len(active)
