@@ -4,6 +4,8 @@ caseworker name that does not exist (exit 2, nothing on stdout)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -115,3 +117,18 @@ def test_a_missing_database_file_is_not_created(tmp_path, capsys):
     assert main(["attention", "--database", str(missing)]) == EXIT_USAGE
     assert capsys.readouterr().err == f"aftercare-desktop attention: error: there is no database at {missing}\n"
     assert not missing.exists()
+
+
+def test_output_cut_short_by_a_pipe_ends_quietly(tmp_path):
+    """`aftercare-desktop attention | head`: no traceback when the reader stops early."""
+    database = tmp_path / "pipe.sqlite"
+    made = subprocess.run([sys.executable, "-m", "aftercare_desktop", "demo-data", "--database", str(database),
+                           "--alumni", "300", "--seed", "2"], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    reader_gone = subprocess.Popen(
+        [sys.executable, "-m", "aftercare_desktop", "attention", "--database", str(database), "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reader_gone.stdout.close()  # as `head` does once it has its lines
+    _, errors = reader_gone.communicate(timeout=120)
+    assert reader_gone.returncode == EXIT_OK
+    assert errors == ""
