@@ -4,6 +4,7 @@ from .alumnus import Alumnus, AlumniStatusChange, SupportContact
 from .audit import AuditEvent
 from .base import Base, UTCDateTime, utcnow
 from .checkin import CheckIn, MeetingAttendance
+from .disclosure import Disclosure
 from .plan import (
     AftercarePlan,
     PlanGoal,
@@ -24,6 +25,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CheckIn",
+    "Disclosure",
     "MeetingAttendance",
     "MilestoneCelebration",
     "PlanGoal",
