@@ -140,6 +140,19 @@ class MeetingService:
             return [MeetingRecord(m.id, m.alumnus_id, m.met_on, m.kind, m.attended, m.verified, m.note, name)
                     for m, name in rows]
 
+    def in_period(self, alumnus_id: int, first: date, last: date) -> list[MeetingRecord]:
+        """Logged meetings from `first` to `last` (both included), oldest first."""
+        with self.database.session() as session:
+            rows = session.execute(
+                select(MeetingAttendance, StaffMember.display_name)
+                .outerjoin(StaffMember, StaffMember.id == MeetingAttendance.recorded_by_id)
+                .where(MeetingAttendance.alumnus_id == alumnus_id, MeetingAttendance.met_on >= first,
+                       MeetingAttendance.met_on <= last)
+                .order_by(MeetingAttendance.met_on, MeetingAttendance.id)
+            )
+            return [MeetingRecord(m.id, m.alumnus_id, m.met_on, m.kind, m.attended, m.verified, m.note, name)
+                    for m, name in rows]
+
     def expected_per_week(self, alumnus_id: int) -> int:
         """Meetings a week the active plan expects (0 without a plan or meetings in it)."""
         with self.database.session() as session:
