@@ -32,10 +32,15 @@ def get_staff(database: Database, staff_id: int) -> StaffRecord | None:
 
 
 def find_staff_by_name(database: Database, name: str) -> StaffRecord | None:
+    """The member with this name, in any case. SQLite's lower() folds ASCII letters only, so the
+    exact spelling is tried first: "Đặng Thu Trang" must find "Đặng Thu Trang" on either database."""
+    wanted = " ".join(name.split())
     with database.session() as session:
-        member = session.scalars(
-            select(StaffMember).where(func.lower(StaffMember.display_name) == name.strip().lower())
-        ).first()
+        member = session.scalars(select(StaffMember).where(StaffMember.display_name == wanted)).first()
+        if member is None:
+            member = session.scalars(
+                select(StaffMember).where(func.lower(StaffMember.display_name) == wanted.lower())
+            ).first()
         return _record(member) if member else None
 
 
