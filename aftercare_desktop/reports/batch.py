@@ -43,6 +43,7 @@ from .export import ExportRequest, ExportService, RenderedDocument, check_target
 from .kinds import DocumentKind
 
 log = logging.getLogger("aftercare.reports")
+PER_PROCESS = 12
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ def select_alumni(database: Database, *, caseworker_id: int | None = None, progr
         return list(session.scalars(query))
 
 
-def _subject(template: ExportRequest, subject_id: int) -> ExportRequest:
+def subject_request(template: ExportRequest, subject_id: int) -> ExportRequest:
+    """The batch's request made about one of its subjects."""
     if template.kind.about_an_alumnus:
         return replace(template, alumnus_id=subject_id)
     return replace(template, caseworker_id=subject_id)
@@ -157,8 +159,12 @@ class BatchExport:
 
     @property
     def workers(self) -> int:
-        wanted = self.request.workers or os.cpu_count() or 1
-        return max(1, min(wanted, len(self.request.subject_ids)))
+        """Processes to use: as asked, else one per CPU but only as many as have a dozen documents to
+        make (starting a process costs as much as a dozen documents); 1 means this process."""
+        count = len(self.request.subject_ids)
+        if self.request.workers is not None:
+            return max(1, min(self.request.workers, count))
+        return max(1, min(os.cpu_count() or 1, count // PER_PROCESS))
 
     def run(self) -> BatchSummary:
         request = self.request
@@ -180,7 +186,7 @@ class BatchExport:
             if self._on_progress is not None:
                 self._on_progress(BatchProgress(len(items), total, item))
 
-        jobs = [(_subject(request.template, subject_id), subject_id) for subject_id in request.subject_ids]
+        jobs = [(subject_request(request.template, subject_id), subject_id) for subject_id in request.subject_ids]
         if self.workers == 1:
             cancelled = self._run_here(jobs, today, combined is not None, finished)
         else:
@@ -244,7 +250,10 @@ class BatchExport:
                 cancelled += 1
             else:  # finished while the pool shut down
                 outcome = future.result()
-                finished(*outcome) if combining else finished(outcome)
+                if combining:
+                    finished(*outcome)
+                else:
+                    finished(outcome)
         return cancelled
 
     def _write_combined(self, path: Path, documents: Sequence[RenderedDocument]) -> None:

@@ -173,33 +173,33 @@ class ExportService:
         if period is None:
             period = Period.ending(today, DEFAULT_PERIOD_DAYS.get(kind, 90))
         elif period.first > period.last:
-            problems.append(Problem("period", "The period starts after it ends."))
+            problems.append(Problem("period", "The period starts after it ends"))
         elif period.last > today:
-            problems.append(Problem("period", "The period can't end after today."))
+            problems.append(Problem("period", "The period can't end after today"))
         elif period.days > MAX_PERIOD_DAYS:
-            problems.append(Problem("period", "The period may be at most ten years long."))
+            problems.append(Problem("period", "The period may be at most ten years long"))
         recipient = " ".join(request.recipient.split())
         purpose = " ".join(request.purpose.split())
         if not recipient:
             if kind.leaves_program:
-                problems.append(Problem("recipient", "Say who the document is for."))
+                problems.append(Problem("recipient", "Say who the document is for (the recipient)"))
             recipient = THE_ALUMNUS if kind.for_the_alumnus else INTERNAL
         if not purpose:
             if kind.leaves_program:
-                problems.append(Problem("purpose", "Say what the document is for."))
+                problems.append(Problem("purpose", "Say what the document is for (the purpose)"))
             purpose = "Their own copy" if kind.for_the_alumnus else INTERNAL
         notes = (request.caseworker_notes or "").strip() or None
         for name, value in (("recipient", recipient), ("purpose", purpose), ("caseworker_notes", notes)):
             if value and len(value) > LIMITS[name]:
-                problems.append(Problem(name, f"At most {LIMITS[name]:,} characters (now {len(value):,})."))
+                problems.append(Problem(name, f"{name.replace('_', ' ').capitalize()}: at most {LIMITS[name]:,} characters (now {len(value):,})"))
         sections = frozenset(Section(s) for s in request.sections)
         if kind is DocumentKind.PROGRESS and not sections:
-            problems.append(Problem("sections", "Choose at least one section."))
+            problems.append(Problem("sections", "Choose at least one section"))
         if kind.leaves_program and request.notice is Notice.NONE:
             problems.append(Problem("notice", "A document that leaves the program must carry the 42 CFR §2.32 "
-                                              "notice."))
+                                              "notice"))
         if request.copies is not None and not 1 <= request.copies <= MAX_COPIES:
-            problems.append(Problem("copies", f"Print 1 to {MAX_COPIES} cards."))
+            problems.append(Problem("copies", f"Print 1 to {MAX_COPIES} cards"))
         if problems:
             raise ValidationFailed(problems)
         self._check_subject(kind, request)

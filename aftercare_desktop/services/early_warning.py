@@ -1109,16 +1109,16 @@ def load_history(session: Session, alumnus_id: int) -> AlumnusHistory | None:
             .where(c.alumnus_id == alumnus_id).order_by(c.occurred_at.desc(), c.id.desc()))
     )
     ma = MeetingAttendance.__table__.c
-    meetings = tuple(session.execute(select(ma.met_on, ma.attended).where(ma.alumnus_id == alumnus_id)).tuples())
+    meetings = tuple(session.execute(select(ma.met_on, ma.attended).where(ma.alumnus_id == alumnus_id)).all())
     r = AssessmentResult.__table__.c
     results = tuple(session.execute(
         select(r.instrument, r.administered_on, r.id, r.total)
         .where(r.alumnus_id == alumnus_id, r.instrument.in_((BARC10, AWARE)))
-        .order_by(r.administered_on.desc(), r.id.desc())).tuples())
+        .order_by(r.administered_on.desc(), r.id.desc())).all())
     e = RecurrenceEvent.__table__.c
     recurrences = tuple(session.execute(
         select(e.occurred_on, e.id, e.kind).where(e.alumnus_id == alumnus_id).order_by(e.occurred_on, e.id)
-    ).tuples())
+    ).all())
     return AlumnusHistory(
         alumnus_id, plan.start_date if plan else None, CheckinCadence(plan.checkin_cadence) if plan else None,
         per_week, person.opted_in_on, person.discharge_date, person.created_at.astimezone().date(), contacts,
