@@ -380,7 +380,7 @@ def _report_request(database: Database, args: argparse.Namespace, kind, prog: st
     """(the request, the subjects of a batch, the actor), or (None, …) with the error printed."""
     from datetime import date, timedelta
 
-    from .reports import ALL_SECTIONS, DocumentKind, ExportRequest, Notice, Period
+    from .reports import ALL_SECTIONS, DocumentKind, ExportRequest, Notice, Period, Section
     from .reports.export import DEFAULT_PERIOD_DAYS
     from .services.audit import Actor
 
@@ -411,10 +411,13 @@ def _report_request(database: Database, args: argparse.Namespace, kind, prog: st
             return None, (), actor
         alumnus_ids.append(alumnus_id)
     notice = {None: Notice.DEFAULT, "1": Notice.STATEMENT_1, "2": Notice.STATEMENT_2}[getattr(args, "notice", None)]
+    sections = getattr(args, "sections", None) or ALL_SECTIONS
+    if getattr(args, "notes", None):
+        sections = sections | {Section.NOTES}  # notes given are notes meant to be printed
     template = ExportRequest(
         kind, alumnus_id=alumnus_ids[0] if alumnus_ids and not batch else None,
         caseworker_id=caseworker.id if caseworker is not None and kind is DocumentKind.CASELOAD and not batch else None,
-        period=period, sections=getattr(args, "sections", None) or ALL_SECTIONS,
+        period=period, sections=sections,
         recipient=getattr(args, "recipient", ""), purpose=getattr(args, "purpose", ""), notice=notice,
         caseworker_notes=getattr(args, "notes", None), copies=getattr(args, "copies", None),
     )

@@ -42,6 +42,7 @@ from ..paths import resource
 from ..services import audit
 from ..services.audit import Actor
 from ..services.team_settings import TeamSettingsValues, logo_bytes
+from ..services.text import fold
 from ..services.validation import Problem
 from . import caseload, page, plan, progress, wallet
 from .data import MentorPairingSource, Sources, gather_caseload, gather_plan, gather_progress, mentor_pairing_source
@@ -247,13 +248,13 @@ class ExportService:
                 flow = plan.story(data, frame.organisation, page.body_width(frame))
             else:
                 flow = wallet.story([data], frame.organisation, request.copies or wallet.COLUMNS * 4)
-            name = f"{kind.command}-{_safe_file_part(data.client_id)}"
+            name = f"{kind.value.replace('_', '-')}-{_safe_file_part(data.client_id)}"
         else:
             data = gather_caseload(self.sources, request.caseworker_id, request.period)
             frame = page.PageFrame(title=kind.title, about=f"Caseload of {data.caseworker}",
                                    marking="Internal — do not disclose", **frame_kwargs)
             flow = caseload.story(data, page.body_width(frame))
-            name = f"caseload-{_safe_file_part(data.caseworker)}-{request.period.last}"
+            name = f"caseload-{_safe_file_part(fold(data.caseworker))}-{request.period.last}"
         pdf, pages = page.render(frame, flow)
         elapsed = (time.perf_counter() - started) * 1000
         log.info("%s rendered: %d pages, %d bytes in %.0f ms", kind.value, pages, len(pdf), elapsed)

@@ -67,8 +67,7 @@ def body_width(frame: PageFrame) -> float:
 def _notice_paragraph(notice: str) -> Paragraph:
     notice_style = ParagraphStyle("notice", fontName=FONT, fontSize=NOTICE_SIZE, leading=NOTICE_SIZE * 1.22,
                                   textColor=INK)
-    heading = "Confidential — 42 CFR part 2"
-    return Paragraph(f"<b>{heading}.</b> {style.text(notice)}", notice_style)
+    return Paragraph(f"<b>Confidential.</b> {style.text(notice)}", notice_style)
 
 
 def _footer_top(frame: PageFrame, notice: Paragraph | None) -> tuple[float, float]:

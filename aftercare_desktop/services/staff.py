@@ -32,15 +32,16 @@ def get_staff(database: Database, staff_id: int) -> StaffRecord | None:
 
 
 def find_staff_by_name(database: Database, name: str) -> StaffRecord | None:
-    """The member with this name, in any case. SQLite's lower() folds ASCII letters only, so the
-    exact spelling is tried first: "Đặng Thu Trang" must find "Đặng Thu Trang" on either database."""
+    """The member with this name, in any case. SQLite's lower() folds ASCII letters only, so a name
+    with other letters is compared here ("đặng thu trang" finds "Đặng Thu Trang"); a team is small."""
     wanted = " ".join(name.split())
     with database.session() as session:
-        member = session.scalars(select(StaffMember).where(StaffMember.display_name == wanted)).first()
-        if member is None:
-            member = session.scalars(
-                select(StaffMember).where(func.lower(StaffMember.display_name) == wanted.lower())
-            ).first()
+        member = session.scalars(
+            select(StaffMember).where(func.lower(StaffMember.display_name) == wanted.lower())
+        ).first()
+        if member is None and not wanted.isascii():
+            member = next((m for m in session.scalars(select(StaffMember).order_by(StaffMember.id))
+                           if m.display_name.casefold() == wanted.casefold()), None)
         return _record(member) if member else None
 
 
