@@ -96,7 +96,11 @@ class _RoomFor(CondPageBreak):
         self._flowables, self._extra, self._cap = list(flowables), extra, cap
 
     def wrap(self, avail_width, avail_height):
-        needed = self._extra + sum(f.wrapOn(self.canv, avail_width, 10_000)[1] for f in self._flowables)
+        needed = self._extra
+        for flowable in self._flowables:
+            if self._cap is not None and needed >= self._cap:
+                break  # enough is known; a long table need not be laid out twice
+            needed += flowable.wrapOn(self.canv, avail_width, 10_000)[1]
         self.height = min(needed, self._cap) if self._cap is not None else needed
         return super().wrap(avail_width, avail_height)
 

@@ -643,16 +643,27 @@ class PairingTableSource:
     TABLE = "mentor_pairings"
     COLUMNS = ("mentee_id", "mentor_id", "started_on", "ended_on")
 
+    def __init__(self) -> None:
+        # Looked up once per instance (one is made per read): a report's look back asks fifty times.
+        self._table: Table | None | bool = False
+
+    def _pairings(self, connection) -> Table | None:
+        if self._table is False:
+            self._table = None
+            if inspect(connection).has_table(self.TABLE):
+                table = Table(self.TABLE, MetaData(), autoload_with=connection)
+                if all(name in table.c for name in self.COLUMNS):
+                    self._table = table
+                else:
+                    log.warning("table %s lacks the expected columns; mentor contact is not checked", self.TABLE)
+        return self._table
+
     def mentor_facts(self, session: Session, alumni: Collection[int], today: date,
                      end: datetime) -> dict[int, MentorFact]:
         if not alumni:
             return {}
-        connection = session.connection()
-        if not inspect(connection).has_table(self.TABLE):
-            return {}
-        pairings = Table(self.TABLE, MetaData(), autoload_with=connection)
-        if not all(name in pairings.c for name in self.COLUMNS):
-            log.warning("table %s lacks the expected columns; mentor contact is not checked", self.TABLE)
+        pairings = self._pairings(session.connection())
+        if pairings is None:
             return {}
         c = CheckIn.__table__.c
         last_contact = (
@@ -1009,10 +1020,11 @@ class AttentionService:
             for day in sorted(set(days)):
                 if day > today:
                     break
-                facts = history.facts_on(settings, day)
+                ctx = RuleContext.of(settings, day)
+                facts = history.facts_on(ctx)
                 facts.mentor = mentors.mentor_facts(session, [alumnus_id], day, day_start(day + timedelta(days=1))
                                                     ).get(alumnus_id)
-                found.append((day, assess(facts, settings, day)))
+                found.append((day, judge(facts, ctx)))
         return found
 
 
@@ -1024,7 +1036,7 @@ class _Contact(NamedTuple):
     id: int
     reached: bool
     is_call: bool
-    packed_fact: CheckinFact
+    packed: str  # see `pack`
 
 
 @dataclass(frozen=True)
@@ -1048,9 +1060,9 @@ class AlumnusHistory:
     results: tuple[tuple[str, date, int, int], ...]  # (instrument, on, id, total), newest first
     recurrences: tuple[tuple[date, int, RecurrenceKind], ...]  # (on, id, kind), oldest first
 
-    def facts_on(self, settings: TeamSettingsValues, day: date) -> AlumnusFacts:
-        """The facts as `load_caseload` would find them at the end of `day` (without the mentor)."""
-        ctx = RuleContext.of(settings, day)
+    def facts_on(self, ctx: RuleContext) -> AlumnusFacts:
+        """The facts as `load_caseload` would find them at the end of `ctx.today` (without the mentor)."""
+        settings, day = ctx.settings, ctx.today
         end, lookback = day_start(day + timedelta(days=1)), day_start(ctx.lookback_start)
         start, kind = contact_start(self.plan_started_on, self.opted_in_on, self.discharge_date, self.created_on)
         facts = AlumnusFacts(self.alumnus_id, start, kind, self.cadence, self.plan_started_on,
@@ -1065,7 +1077,7 @@ class AlumnusHistory:
             facts.unanswered_since = min(contact.at for contact in streak).astimezone().date()
             facts.unanswered_all_calls = all(contact.is_call for contact in streak)
         recent = [contact for contact in until_day if contact.reached and contact.at >= lookback]
-        facts.recent = tuple(pack(contact.packed_fact) for contact in recent[:recent_checkins_kept(settings)])
+        facts.recent = tuple(contact.packed for contact in recent[:recent_checkins_kept(settings)])
         window = [attended for on, attended in self.meetings if ctx.meetings_start <= on <= day]
         facts.meetings_recorded, facts.meetings_recorded_attended = len(window), sum(window)
         for instrument in (BARC10, AWARE):
@@ -1103,7 +1115,7 @@ def load_history(session: Session, alumnus_id: int) -> AlumnusHistory | None:
     c = CheckIn.__table__.c
     contacts = tuple(
         _Contact(at, id_, outcome == CheckinOutcome.REACHED.value, method == CheckinMethod.CALL.value,
-                 CheckinFact(at.astimezone().date(), mood, craving, meetings, tuple(signs or ()), at))
+                 pack(CheckinFact(at.astimezone().date(), mood, craving, meetings, tuple(signs or ()), at)))
         for id_, at, outcome, method, mood, craving, meetings, signs in session.execute(
             select(c.id, c.occurred_at, c.outcome, c.method, c.mood, c.craving, c.meetings_attended, c.warning_signs)
             .where(c.alumnus_id == alumnus_id).order_by(c.occurred_at.desc(), c.id.desc()))

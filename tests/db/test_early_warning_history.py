@@ -8,7 +8,13 @@ from datetime import timedelta
 import pytest
 
 from aftercare_desktop.models.enums import AlumniStatus
-from aftercare_desktop.services.early_warning import AttentionService, CaseloadFilter, load_caseload, load_history
+from aftercare_desktop.services.early_warning import (
+    AttentionService,
+    CaseloadFilter,
+    RuleContext,
+    load_caseload,
+    load_history,
+)
 from aftercare_desktop.services.team_settings import stored_values
 from tests.conftest import FIXED_TODAY
 from tests.db.caseload_data import CaseloadBuilder, random_caseload
@@ -32,7 +38,7 @@ def test_history_facts_equal_the_loaders_day_by_day(any_db, seed):
                     assert loaded.facts == []
                     continue
                 (expected,) = loaded.facts
-                assert history.facts_on(settings, day) == expected, (alumnus_id, day)
+                assert history.facts_on(RuleContext.of(settings, day)) == expected, (alumnus_id, day)
                 compared += 1
     assert compared > 100
 
