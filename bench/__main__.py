@@ -15,11 +15,11 @@ from pathlib import Path
 
 from .core import BenchError, Context, Result, child_env
 from .data import CACHE_DIR, cached_database, remove_folder
-from .figures import checkin, cold_start, first_page, memory, save, search, timeline, today
+from .figures import checkin, cold_start, first_page, memory, report, report_batch, save, search, timeline, today
 
 FIGURES = {
     module.FIGURE: module
-    for module in (first_page, search, cold_start, memory, save, today, checkin, timeline)
+    for module in (first_page, search, cold_start, memory, save, today, checkin, timeline, report, report_batch)
 }
 DEFAULT_ALUMNI = 100_000
 DEFAULT_SEED = 1

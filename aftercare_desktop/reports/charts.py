@@ -1,4 +1,4 @@
-"""Trend charts as reportlab vector drawings: panels stacked over one shared date axis.
+"""Trend charts drawn as vectors: panels stacked over one shared date axis.
 
 A panel has one or more series of (date, value) points, fixed y limits with grid lines, and an
 optional reference line (an instrument's cut-off, such as BARC-10's 47) labelled at its right end.
@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
 
 from .style import FONT, FONT_BOLD, INK, MONTHS, MUTED, RULE
 
@@ -83,80 +84,123 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def trend_chart(panels: Sequence[ChartPanel], first: date, last: date, width: float) -> Drawing:
-    """Panels one above the other, sharing the date axis from `first` to `last` drawn under the last."""
-    height = sum(panel.height + TITLE_HEIGHT for panel in panels) + PANEL_GAP * (len(panels) - 1) + AXIS_HEIGHT
-    drawing = Drawing(width, height)
-    plot_left, plot_right = LEFT, width - RIGHT
-    span_days = max((last - first).days, 1)
+class TrendChart(Flowable):
+    """Panels one above the other, sharing the date axis from `first` to `last` drawn under the last.
 
-    def x_of(day: date) -> float:
-        return plot_left + (plot_right - plot_left) * (day - first).days / span_days
+    Drawn straight onto the canvas: grid lines of a kind go in one path each, so a year of check-ins
+    on four panels is a few dozen PDF operators rather than hundreds of shapes.
+    """
 
-    ticks = date_ticks(first, last)
-    top = height
-    for number, panel in enumerate(panels):
-        title_base = top - 11
-        drawing.add(String(plot_left, title_base, panel.title, fontName=FONT_BOLD, fontSize=8.8, fillColor=INK))
-        if len(panel.series) > 1:
-            _legend(drawing, panel.series, plot_right, title_base)
-        plot_top = top - TITLE_HEIGHT
-        plot_bottom = plot_top - panel.height
-        span_y = (panel.y_max - panel.y_min) or 1
+    def __init__(self, panels: Sequence[ChartPanel], first: date, last: date, width: float):
+        super().__init__()
+        self.panels = list(panels)
+        self.first, self.last = first, last
+        self.width = width
+        self.height = (sum(panel.height + TITLE_HEIGHT for panel in self.panels)
+                       + PANEL_GAP * (len(self.panels) - 1) + AXIS_HEIGHT)
 
-        def y_of(value: float, panel=panel, plot_bottom=plot_bottom) -> float:
-            return plot_bottom + panel.height * (value - panel.y_min) / span_y
+    def wrap(self, avail_width, avail_height):
+        return self.width, self.height
 
-        drawing.add(Rect(plot_left, plot_bottom, plot_right - plot_left, panel.height, fillColor=None,
-                         strokeColor=RULE, strokeWidth=0.6))
-        for value in panel.y_ticks:
-            y = y_of(value)
-            if plot_bottom < y < plot_top:
-                drawing.add(Line(plot_left, y, plot_right, y, strokeColor=RULE, strokeWidth=0.3,
-                                 strokeDashArray=[1, 2]))
-            drawing.add(String(plot_left - 4, y - 2.6, _number(value), fontName=FONT, fontSize=LABEL_SIZE,
-                               fillColor=MUTED, textAnchor="end"))
-        for day, _, _ in ticks:
-            x = x_of(day)
-            drawing.add(Line(x, plot_bottom, x, plot_top, strokeColor=RULE, strokeWidth=0.3, strokeDashArray=[1, 2]))
-        if panel.reference is not None:
-            value, label = panel.reference
-            y = y_of(value)
-            drawing.add(Line(plot_left, y, plot_right, y, strokeColor=INK, strokeWidth=0.9, strokeDashArray=[4, 2.5]))
-            drawing.add(String(plot_right + 4, y - 2.6, label, fontName=FONT, fontSize=LABEL_SIZE, fillColor=INK))
-        if panel.has_points:
-            for series in panel.series:
-                _series(drawing, series, x_of, y_of)
-        else:
-            drawing.add(String((plot_left + plot_right) / 2, plot_bottom + panel.height / 2 - 3, panel.empty_text,
-                               fontName=FONT, fontSize=8.5, fillColor=MUTED, textAnchor="middle"))
-        top = plot_bottom - (PANEL_GAP if number < len(panels) - 1 else 0)
-    for day, label, year in ticks:
-        drawing.add(String(x_of(day), top - 10, label, fontName=FONT, fontSize=LABEL_SIZE, fillColor=MUTED,
-                           textAnchor="middle"))
-        if year:
-            drawing.add(String(x_of(day), top - 20, year, fontName=FONT_BOLD, fontSize=LABEL_SIZE, fillColor=MUTED,
-                               textAnchor="middle"))
-    return drawing
+    def x_of(self, day: date) -> float:
+        span_days = max((self.last - self.first).days, 1)
+        return LEFT + (self.width - RIGHT - LEFT) * (day - self.first).days / span_days
+
+    def draw(self) -> None:
+        canvas: Canvas = self.canv
+        plot_left, plot_right = LEFT, self.width - RIGHT
+        ticks = date_ticks(self.first, self.last)
+        top = self.height
+        for number, panel in enumerate(self.panels):
+            title_base = top - 11
+            canvas.setFillColor(INK)
+            canvas.setFont(FONT_BOLD, 8.8)
+            canvas.drawString(plot_left, title_base, panel.title)
+            if len(panel.series) > 1:
+                _legend(canvas, panel.series, plot_right, title_base)
+            plot_top = top - TITLE_HEIGHT
+            plot_bottom = plot_top - panel.height
+            span_y = (panel.y_max - panel.y_min) or 1
+
+            def y_of(value: float, panel=panel, plot_bottom=plot_bottom) -> float:
+                return plot_bottom + panel.height * (value - panel.y_min) / span_y
+
+            canvas.setStrokeColor(RULE)
+            canvas.setLineWidth(0.6)
+            canvas.rect(plot_left, plot_bottom, plot_right - plot_left, panel.height, stroke=1, fill=0)
+            grid = canvas.beginPath()
+            for value in panel.y_ticks:
+                y = y_of(value)
+                if plot_bottom < y < plot_top:
+                    grid.moveTo(plot_left, y)
+                    grid.lineTo(plot_right, y)
+            for day, _, _ in ticks:
+                grid.moveTo(self.x_of(day), plot_bottom)
+                grid.lineTo(self.x_of(day), plot_top)
+            canvas.setLineWidth(0.3)
+            canvas.setDash(1, 2)
+            canvas.drawPath(grid, stroke=1, fill=0)
+            canvas.setFillColor(MUTED)
+            canvas.setFont(FONT, LABEL_SIZE)
+            for value in panel.y_ticks:
+                canvas.drawRightString(plot_left - 4, y_of(value) - 2.6, _number(value))
+            if panel.reference is not None:
+                value, label = panel.reference
+                y = y_of(value)
+                canvas.setStrokeColor(INK)
+                canvas.setLineWidth(0.9)
+                canvas.setDash(4, 2.5)
+                canvas.line(plot_left, y, plot_right, y)
+                canvas.setFillColor(INK)
+                canvas.drawString(plot_right + 4, y - 2.6, label)
+            canvas.setDash()
+            if panel.has_points:
+                for series in panel.series:
+                    _series(canvas, series, self.x_of, y_of)
+            else:
+                canvas.setFillColor(MUTED)
+                canvas.setFont(FONT, 8.5)
+                canvas.drawCentredString((plot_left + plot_right) / 2, plot_bottom + panel.height / 2 - 3,
+                                         panel.empty_text)
+            top = plot_bottom - (PANEL_GAP if number < len(self.panels) - 1 else 0)
+        canvas.setFillColor(MUTED)
+        for day, label, year in ticks:
+            canvas.setFont(FONT, LABEL_SIZE)
+            canvas.drawCentredString(self.x_of(day), top - 10, label)
+            if year:
+                canvas.setFont(FONT_BOLD, LABEL_SIZE)
+                canvas.drawCentredString(self.x_of(day), top - 20, year)
 
 
-def _series(drawing: Drawing, series: ChartSeries, x_of, y_of) -> None:
+def _series(canvas: Canvas, series: ChartSeries, x_of, y_of) -> None:
     points = [(x_of(day), y_of(value)) for day, value in series.points]
+    canvas.setStrokeColor(series.color)
+    canvas.setFillColor(series.color)
     if len(points) > 1:
-        drawing.add(PolyLine([coordinate for point in points for coordinate in point], strokeColor=series.color,
-                             strokeWidth=1.3, strokeLineJoin=1))
+        line = canvas.beginPath()
+        line.moveTo(*points[0])
+        for point in points[1:]:
+            line.lineTo(*point)
+        canvas.setLineWidth(1.3)
+        canvas.setLineJoin(1)
+        canvas.drawPath(line, stroke=1, fill=0)
     # Square markers: four numbers each in the PDF, where a circle is four curves.
     half = 1.5 if len(points) > 60 else 1.9
+    markers = canvas.beginPath()
     for x, y in points:
-        drawing.add(Rect(x - half, y - half, 2 * half, 2 * half, fillColor=series.color, strokeColor=None))
+        markers.rect(x - half, y - half, 2 * half, 2 * half)
+    canvas.drawPath(markers, stroke=0, fill=1)
 
 
-def _legend(drawing: Drawing, series: Sequence[ChartSeries], right: float, base: float) -> None:
+def _legend(canvas: Canvas, series: Sequence[ChartSeries], right: float, base: float) -> None:
     x = right
+    canvas.setFont(FONT, LABEL_SIZE)
     for item in reversed(series):
-        label_width = stringWidth(item.name, FONT, LABEL_SIZE)
-        x -= label_width
-        drawing.add(String(x, base, item.name, fontName=FONT, fontSize=LABEL_SIZE, fillColor=INK))
+        x -= stringWidth(item.name, FONT, LABEL_SIZE)
+        canvas.setFillColor(INK)
+        canvas.drawString(x, base, item.name)
         x -= 14
-        drawing.add(Line(x, base + 2.6, x + 10, base + 2.6, strokeColor=item.color, strokeWidth=1.6))
+        canvas.setStrokeColor(item.color)
+        canvas.setLineWidth(1.6)
+        canvas.line(x, base + 2.6, x + 10, base + 2.6)
         x -= 10

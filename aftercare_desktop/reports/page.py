@@ -89,11 +89,18 @@ class _PageDecoration:
         self.notice = _notice_paragraph(frame.notice) if frame.notice else None
         self.notice_height, self.body_bottom = _footer_top(frame, self.notice)
 
+    FORM = "page-decoration"
+
     def __call__(self, canvas: Canvas, _doc) -> None:
-        canvas.saveState()
-        self._header(canvas)
-        self._footer(canvas)
-        canvas.restoreState()
+        # Everything but the page number is the same on every page: drawn once into a form, which
+        # each page then refers to (a long notice is laid out and stored once, not once a page).
+        if not getattr(canvas, "_decoration_drawn", False):
+            canvas.beginForm(self.FORM)
+            self._header(canvas)
+            self._footer(canvas)
+            canvas.endForm()
+            canvas._decoration_drawn = True
+        canvas.doForm(self.FORM)
 
     def _header(self, canvas: Canvas) -> None:
         frame, (width, height) = self.frame, self.frame.page_size

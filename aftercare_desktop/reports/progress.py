@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from ..models.enums import GoalStatus, label
 from . import blocks, style
-from .charts import ChartPanel, ChartSeries, trend_chart
+from .charts import ChartPanel, ChartSeries, TrendChart
 from .data import (
     AssessmentSeries,
     CheckinFacts,
@@ -141,17 +140,29 @@ def _cadence_words(facts: CheckinFacts) -> str:
     return " then ".join(parts)
 
 
-def _window_strip(facts: CheckinFacts, width: float) -> Drawing:
-    """One square per window, filled when kept: the pattern of contact at a glance."""
-    count = len(facts.windows)
-    size = min(11.0, (width - 2) / max(count, 1) - 2)
-    drawing = Drawing(width, size + 2)
-    for number, window in enumerate(facts.windows):
-        x = 1 + number * (size + 2)
-        kept = window.reached > 0
-        drawing.add(Rect(x, 1, size, size, fillColor=ACCENT if kept else None,
-                         strokeColor=ACCENT if kept else WARNING_HIGH, strokeWidth=0.8))
-    return drawing
+class _WindowStrip(Flowable):
+    """One square per check-in window, filled when kept: the pattern of contact at a glance."""
+
+    def __init__(self, facts: CheckinFacts, width: float):
+        super().__init__()
+        self.kept = [window.reached > 0 for window in facts.windows]
+        self.size = min(11.0, (width - 2) / max(len(self.kept), 1) - 2)
+        self.width, self.height = width, self.size + 2
+
+    def wrap(self, avail_width, avail_height):
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setLineWidth(0.8)
+        for kept in (True, False):
+            path = canvas.beginPath()
+            for number, window_kept in enumerate(self.kept):
+                if window_kept is kept:
+                    path.rect(1 + number * (self.size + 2), 1, self.size, self.size)
+            canvas.setStrokeColor(ACCENT if kept else WARNING_HIGH)
+            canvas.setFillColor(ACCENT)
+            canvas.drawPath(path, stroke=1, fill=1 if kept else 0)
 
 
 def _checkins(styles: Styles, facts: CheckinFacts | None, width: float) -> list[Flowable]:
@@ -163,7 +174,7 @@ def _checkins(styles: Styles, facts: CheckinFacts | None, width: float) -> list[
             f"<b>Reached in {facts.kept} of {plural(facts.expected, 'check-in window')} "
             f"({percent(facts.kept, facts.expected)})</b> at the cadence of {text(_cadence_words(facts))}, "
             f"counted from {text(day(facts.expected_from))}.", styles.body))
-        flow.append(_window_strip(facts, width))
+        flow.append(_WindowStrip(facts, width))
         flow.append(Paragraph("Each square is one window: filled when the team reached the person at least once, "
                               "open when not.", styles.small))
         flow.append(Spacer(1, 4))
@@ -225,7 +236,7 @@ def _mood_craving(styles: Styles, facts: MoodCravingFacts | None, data: Progress
                f"{_number(MoodCravingFacts.mean(facts.craving))} of 10. Several check-ins on one day are "
                "shown as their mean.")
     return [Paragraph(summary, styles.body),
-            trend_chart(panels, data.period.first, data.period.last, width)]
+            TrendChart(panels, data.period.first, data.period.last, width)]
 
 
 def _assessments(styles: Styles, series: tuple[AssessmentSeries, ...] | None, data: ProgressData,
@@ -247,7 +258,7 @@ def _assessments(styles: Styles, series: tuple[AssessmentSeries, ...] | None, da
             (ChartSeries(instrument.code, tuple((d, float(v)) for d, v in instrument.points), SERIES[2]),),
             instrument.y_min, instrument.y_max, ticks, reference,
             empty_text=f"No {instrument.code} in this period", height=74))
-    flow: list[Flowable] = [trend_chart(panels, data.period.first, data.period.last, width)]
+    flow: list[Flowable] = [TrendChart(panels, data.period.first, data.period.last, width)]
     ordered = sorted((on, instrument.code, total, band or "") for instrument in series
                      for (on, total), band in zip(instrument.points, instrument.bands))
     if ordered:
