@@ -134,7 +134,8 @@ def _document_options(parser: argparse.ArgumentParser, kind, *, batch: bool) -> 
     if batch or kind in (DocumentKind.PROGRESS, DocumentKind.CASELOAD):
         parser.add_argument("--from", dest="first", type=_date, metavar="DATE",
                             help="first day of the period, YYYY-MM-DD (default: 90 days before --to; 30 for a caseload)")
-        parser.add_argument("--to", dest="last", type=_date, metavar="DATE", help="last day of the period (default: today)")
+        parser.add_argument("--to", dest="last", type=_date, metavar="DATE",
+                            help="last day of the period (default: today)")
     if batch or kind is DocumentKind.PROGRESS:
         parser.add_argument("--sections", type=_sections, metavar="LIST",
                             help="sections to print, comma-separated: " + ", ".join(s.value for s in Section)

@@ -1,14 +1,15 @@
 """Batch export: one document for each of many alumni (or caseworkers), over several processes.
 
-    batch = BatchExport(database, actor, BatchRequest(DocumentKind.PROGRESS, ids, out_dir, ...),
+    template = ExportRequest(DocumentKind.PROGRESS, recipient="County Drug Court", purpose="Review")
+    batch = BatchExport(database, actor, BatchRequest(template, alumnus_ids, out_dir),
                         on_progress=lambda p: print(p.done, p.total))
     summary = batch.run()     # blocks: call it from a worker thread; `batch.cancel()` from any thread
 
 Rendering is CPU work in Python, so threads would take turns; each worker process opens its own
 connection to the database (an engine never crosses processes) and runs the ordinary export path —
-the same checks, the same gate, the same disclosure record per document. Processes are started with
-"spawn", never "fork": forking a process that runs Qt threads can deadlock, and spawn is what Windows
-and macOS do anyway.
+the same checks, the same gate, the same disclosure record per document. Workers never come from a
+plain fork of this process: forking a process that runs Qt threads can deadlock. They come from a
+fork server (a clean process with this module imported) where there is one, else from spawn.
 
 One PDF each: every worker writes its files atomically and records them as it goes; a cancelled
 batch keeps (and has recorded) the documents finished before the cancel. One combined PDF: the
@@ -27,7 +28,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -40,7 +41,7 @@ from ..models import Alumnus
 from ..models.enums import AlumniStatus, AuditAction, Program
 from ..services.audit import Actor
 from .export import ExportRequest, ExportService, RenderedDocument, check_target, write_atomically
-from .kinds import DocumentKind
+from .style import register_fonts
 
 log = logging.getLogger("aftercare.reports")
 PER_PROCESS = 12
@@ -114,10 +115,21 @@ def subject_request(template: ExportRequest, subject_id: int) -> ExportRequest:
 _service: ExportService | None = None
 
 
+def _process_context():
+    """How workers start: from a fork server where there is one (started clean, so safe beside Qt's
+    threads, and forking workers that have the modules imported already), else spawned afresh."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def _start_worker(url: str, actor: Actor, today: date) -> None:
     global _service
     database = Database.open(resolve_url(url))
     _service = ExportService(database, actor, today=lambda: today)
+    register_fonts()
 
 
 def _export_one(request: ExportRequest, subject_id: int, out_dir: str) -> BatchItem:
@@ -219,42 +231,36 @@ class BatchExport:
 
     def _run_in_pool(self, jobs, today: date, combining: bool, finished) -> int:
         url = self.database.url.render_as_string(hide_password=False)
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
+        pool = ProcessPoolExecutor(self.workers, mp_context=_process_context(), initializer=_start_worker,
                                    initargs=(url, self.actor, today))
-        pending: set[Future] = set()
+        futures: list[Future] = []
+        seen: set[Future] = set()
+
+        def report(future: Future) -> None:
+            seen.add(future)
+            outcome = future.result()
+            if combining:
+                finished(*outcome)
+            else:
+                finished(outcome)
+
         try:
             for job, subject_id in jobs:
                 if combining:
-                    pending.add(pool.submit(_render_one, job, subject_id))
+                    futures.append(pool.submit(_render_one, job, subject_id))
                 else:
-                    pending.add(pool.submit(_export_one, job, subject_id, str(self.request.out_dir)))
-            while pending:
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    if future.cancelled():
-                        continue
-                    outcome = future.result()
-                    if combining:
-                        finished(*outcome)
-                    else:
-                        finished(outcome)
+                    futures.append(pool.submit(_export_one, job, subject_id, str(self.request.out_dir)))
+            for future in as_completed(futures):
+                report(future)
                 if self._cancelled.is_set():
                     break
         finally:
             # Queued documents are dropped; those already running finish (and are recorded).
             pool.shutdown(wait=True, cancel_futures=True)
-        cancelled = 0
-        for future in pending:
-            if future.cancelled():
-                cancelled += 1
-            else:  # finished while the pool shut down
-                outcome = future.result()
-                if combining:
-                    finished(*outcome)
-                else:
-                    finished(outcome)
-        return cancelled
+        for future in futures:
+            if future not in seen and not future.cancelled():
+                report(future)  # finished while the pool shut down
+        return sum(1 for future in futures if future.cancelled())
 
     def _write_combined(self, path: Path, documents: Sequence[RenderedDocument]) -> None:
         from pypdf import PdfWriter

@@ -37,8 +37,8 @@ def story(data: CaseloadData, width: float) -> list[Flowable]:
     high = sum(1 for row in attention.rows if row.level is WarningLevel.HIGH)
     flow: list[Flowable] = [
         Paragraph(text(data.caseworker), styles.title),
-        Paragraph(f"Caseload on {text(day(today.today))} · check-ins counted {text(span(data.period.first, data.period.last))}",
-                  styles.subtitle),
+        Paragraph(f"Caseload on {text(day(today.today))} · check-ins counted "
+                  f"{text(span(data.period.first, data.period.last))}", styles.subtitle),
         _figures(styles, [
             (f"{data.active:,}", "active alumni"),
             (f"{data.with_plan:,}", "with an active plan"),

@@ -467,7 +467,8 @@ def _assessments(sources: Sources, alumnus: AlumnusData, period: Period) -> tupl
     series = []
     for status in overview.instruments:
         definition = definitions[status.instrument]
-        mine = [r for r in reversed(overview.history) if r.instrument == status.instrument and r.administered_on in period]
+        mine = [r for r in reversed(overview.history)
+                if r.instrument == status.instrument and r.administered_on in period]
         cut_off = definition.cut_off
         series.append(AssessmentSeries(
             definition.code, definition.name, tuple((r.administered_on, r.total) for r in mine),

@@ -192,7 +192,8 @@ class ExportService:
         notes = (request.caseworker_notes or "").strip() or None
         for name, value in (("recipient", recipient), ("purpose", purpose), ("caseworker_notes", notes)):
             if value and len(value) > LIMITS[name]:
-                problems.append(Problem(name, f"{name.replace('_', ' ').capitalize()}: at most {LIMITS[name]:,} characters (now {len(value):,})"))
+                words = name.replace("_", " ").capitalize()
+                problems.append(Problem(name, f"{words}: at most {LIMITS[name]:,} characters (now {len(value):,})"))
         sections = frozenset(Section(s) for s in request.sections)
         if kind is DocumentKind.PROGRESS and not sections:
             problems.append(Problem("sections", "Choose at least one section"))
@@ -222,8 +223,10 @@ class ExportService:
 
     def render(self, request: ExportRequest) -> RenderedDocument:
         """The document as PDF bytes, for a preview: nothing is recorded, and the gate is not asked."""
+        return self._render(self.prepare(request))
+
+    def _render(self, request: ExportRequest) -> RenderedDocument:
         started = time.perf_counter()
-        request = self.prepare(request)
         settings = self.sources.settings()
         statement = self._statement(request, settings)
         frame_kwargs = dict(
@@ -238,7 +241,8 @@ class ExportService:
             frame = page.PageFrame(title=kind.title, about=f"{data.identity.name} · client {data.identity.client_id}",
                                    marking="Confidential", **frame_kwargs)
             flow = progress.story(data, page.body_width(frame), request.recipient, request.purpose)
-            name = f"progress-report-{_safe_file_part(data.identity.client_id)}-{request.period.first}-{request.period.last}"
+            period = request.period
+            name = f"progress-report-{_safe_file_part(data.identity.client_id)}-{period.first}-{period.last}"
         elif kind in (DocumentKind.PLAN, DocumentKind.WALLET_CARD):
             data = gather_plan(self.sources, request.alumnus_id)
             frame = page.PageFrame(title=kind.title,
@@ -247,7 +251,7 @@ class ExportService:
             if kind is DocumentKind.PLAN:
                 flow = plan.story(data, frame.organisation, page.body_width(frame))
             else:
-                flow = wallet.story([data], frame.organisation, request.copies or wallet.COLUMNS * 4)
+                flow = wallet.story([data], frame.organisation, request.copies or wallet.DEFAULT_COPIES)
             name = f"{kind.value.replace('_', '-')}-{_safe_file_part(data.client_id)}"
         else:
             data = gather_caseload(self.sources, request.caseworker_id, request.period)
@@ -270,7 +274,7 @@ class ExportService:
         """Check the request, ask the gate, render: the first half of an export or print."""
         request = self.prepare(request)
         self.gate.check(request, action)
-        return self.render(request)
+        return self._render(request)
 
     def deliver(self, document: RenderedDocument, path: Path) -> ExportOutcome:
         """The second half of an export: write atomically, the disclosure committed before the rename."""

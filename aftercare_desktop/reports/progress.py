@@ -91,7 +91,8 @@ def _sobriety(styles: Styles, facts: SobrietyFacts | None) -> list[Flowable]:
     lines = [f"<b>Sobriety date:</b> {text(day(facts.start))} — <b>{plural(facts.days_sober or 0, 'day')}</b> "
              f"sober on {text(day(facts.as_of))}."]
     if facts.next_milestone is not None:
-        lines.append(f"<b>Next milestone:</b> {text(facts.next_milestone.label)} on {text(day(facts.next_milestone.on))}.")
+        upcoming = facts.next_milestone
+        lines.append(f"<b>Next milestone:</b> {text(upcoming.label)} on {text(day(upcoming.on))}.")
     if facts.milestones_in_period:
         reached = "; ".join(f"{m.label} ({day(m.on)})" for m in facts.milestones_in_period)
         lines.append(f"<b>Milestones reached in the period:</b> {text(reached)}.")
@@ -135,9 +136,10 @@ def _goals(styles: Styles, facts: GoalsFacts | None, width: float) -> list[Flowa
 
 
 def _cadence_words(facts: CheckinFacts) -> str:
-    parts = [f"{label(cadence).lower()} ({'aftercare plan' if from_plan else 'team default without a plan'})"
-             for cadence, from_plan in facts.cadences]
-    return " then ".join(parts)
+    """'weekly, as the aftercare plan asks', or 'every two weeks, the team's default without a plan'."""
+    source = {True: "as the aftercare plan asks", False: "the team’s default without a plan"}
+    parts = [f"{label(cadence).lower()}, {source[from_plan]}" for cadence, from_plan in facts.cadences]
+    return "; then ".join(parts)
 
 
 class _WindowStrip(Flowable):
@@ -172,15 +174,15 @@ def _checkins(styles: Styles, facts: CheckinFacts | None, width: float) -> list[
     if facts.expected:
         flow.append(Paragraph(
             f"<b>Reached in {facts.kept} of {plural(facts.expected, 'check-in window')} "
-            f"({percent(facts.kept, facts.expected)})</b> at the cadence of {text(_cadence_words(facts))}, "
-            f"counted from {text(day(facts.expected_from))}.", styles.body))
+            f"({percent(facts.kept, facts.expected)})</b> from {text(day(facts.expected_from))}: "
+            f"{text(_cadence_words(facts))}.", styles.body))
         flow.append(_WindowStrip(facts, width))
         flow.append(Paragraph("Each square is one window: filled when the team reached the person at least once, "
                               "open when not.", styles.small))
         flow.append(Spacer(1, 4))
     else:
-        flow.append(Paragraph(f"The first check-in window ({text(_cadence_words(facts))}) had not ended by the end "
-                              "of the period.", styles.body))
+        flow.append(Paragraph(f"No check-in window had ended by the end of the period: "
+                              f"{text(_cadence_words(facts))}.", styles.body))
     flow.append(Paragraph(f"<b>Check-ins that reached the person:</b> {facts.reached:,} · "
                           f"<b>attempts without reaching them:</b> {facts.unanswered:,}.", styles.body))
     missed = facts.missed
@@ -231,10 +233,13 @@ def _mood_craving(styles: Styles, facts: MoodCravingFacts | None, data: Progress
                    (ChartSeries("Craving", facts.craving, SERIES[1]),), 0, 10, (0, 2, 4, 6, 8, 10),
                    empty_text="No craving recorded in this period", height=70),
     ]
-    summary = (f"<b>Average mood</b> {_number(MoodCravingFacts.mean(facts.mood))} of 5 over "
-               f"{plural(len(facts.mood), 'day')} with a check-in; <b>average craving</b> "
-               f"{_number(MoodCravingFacts.mean(facts.craving))} of 10. Several check-ins on one day are "
-               "shown as their mean.")
+    if facts.mood or facts.craving:
+        summary = (f"<b>Average mood</b> {_number(MoodCravingFacts.mean(facts.mood))} of 5 over "
+                   f"{plural(len(facts.mood), 'day')} with a check-in; <b>average craving</b> "
+                   f"{_number(MoodCravingFacts.mean(facts.craving))} of 10. Several check-ins on one day are "
+                   "shown as their mean.")
+    else:
+        summary = "No check-in reached the person in this period, so there is no mood or craving to show."
     return [Paragraph(summary, styles.body),
             TrendChart(panels, data.period.first, data.period.last, width)]
 

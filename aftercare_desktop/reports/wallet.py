@@ -26,6 +26,7 @@ MARK_GAP = 2.5  # between the block and a crop mark
 MARK_LENGTH = 8
 PADDING = 3.2 * mm  # inside each card: a cut a little off still leaves the text whole
 CALLS_ON_CARD = 4
+DEFAULT_COPIES = 8  # a page full, Letter or A4: two across, four down
 
 
 class CardSheet(Flowable):

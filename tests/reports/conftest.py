@@ -52,3 +52,9 @@ def qpdf_check(path: Path) -> None:
         return
     result = subprocess.run([qpdf, "--check", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def checked(document, path: Path) -> None:
+    """Write a rendered document to `path` and check it with qpdf, as a file a user would get."""
+    path.write_bytes(document.pdf)
+    qpdf_check(path)

@@ -25,8 +25,8 @@ from aftercare_desktop.models.enums import (
     Relationship,
     RosterRole,
 )
-from aftercare_desktop.models import MeetingAttendance
-from aftercare_desktop.services import staff
+from aftercare_desktop.models import Alumnus, MeetingAttendance
+from aftercare_desktop.services import staff, text
 from aftercare_desktop.services.alumni import AlumniService
 from aftercare_desktop.services.audit import Actor
 from aftercare_desktop.services.plans import (
@@ -38,7 +38,7 @@ from aftercare_desktop.services.plans import (
     TriggerData,
 )
 from aftercare_desktop.services.records import AlumnusData, SupportContactData
-from tests.db.caseload_data import CaseloadBuilder
+from tests.db.caseload_data import CaseloadBuilder, local
 
 SPONSOR = "Nguyễn Văn An"
 SISTER = "Chloë Núñez"
@@ -78,8 +78,7 @@ def make_story(database: Database, today: date, *, weeks: int = 52) -> Story:
         support_contacts=[SupportContactData(SPONSOR, Relationship.SPONSOR, "+1 212 555 0101"),
                           SupportContactData(SISTER, Relationship.FAMILY, "+1 212 555 0177")],
     )
-    newcomer = alumnus(database, today, actor, client_id="AC-0043", first="Noé", last="Åberg",
-                       caseworker_id=caseworker_id)
+    newcomer = _newcomer(database, today, caseworker_id)
     plans = PlanService(database, today=lambda: today)
     contacts = plans.roster_choices(zoe.id)
     plans.save(replace(
@@ -122,4 +121,16 @@ def make_story(database: Database, today: date, *, weeks: int = 52) -> Story:
         build.assessment(zoe.id, "AWARE", 20 + 90 * number, total)
     build.recurrence(zoe.id, 100, RecurrenceKind.LAPSE)
     build.celebration(zoe.id, sober_since, "90d")
-    return Story(zoe.id, newcomer.id, caseworker_id, caseworker, actor, recurrence_on, sober_since)
+    return Story(zoe.id, newcomer, caseworker_id, caseworker, actor, recurrence_on, sober_since)
+
+
+def _newcomer(database: Database, today: date, caseworker_id: int) -> int:
+    """Noé Åberg, whose record was made this morning (by `today`'s clock, not the machine's)."""
+    made = local(today, 9)
+    with database.session() as session:
+        row = Alumnus(client_id="AC-0043", first_name="Noé", last_name="Åberg", caseworker_id=caseworker_id,
+                      sort_name=text.sort_name("Noé", "Åberg"), search_text=text.search_text("Noé", "Åberg"),
+                      created_at=made, updated_at=made)
+        session.add(row)
+        session.commit()
+        return row.id

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from aftercare_desktop.models.enums import NoticeStatement, PaperSize
 from aftercare_desktop.reports import ALL_SECTIONS, DocumentKind, ExportRequest, Notice, Period, Section
 from aftercare_desktop.services.team_settings import TeamSettingsService, logo_text
-from tests.reports.conftest import TODAY, pages_text, qpdf_check, text_sizes
+from tests.reports.conftest import TODAY, checked, pages_text, text_sizes
 from tests.reports.story import SISTER, SPONSOR
 
 YEAR = Period(TODAY - timedelta(days=364), TODAY)
@@ -29,9 +29,7 @@ def progress(story, **values) -> ExportRequest:
 
 def test_progress_report_holds_the_record(service, story, tmp_path):
     document = service.render(progress(story, caseworker_notes="Zoë asked for this report herself."))
-    path = tmp_path / "report.pdf"
-    path.write_bytes(document.pdf)
-    qpdf_check(path)
+    checked(document, tmp_path / "report.pdf")
     pages = pages_text(document.pdf)
     assert len(pages) == document.pages > 1
     text = " ".join(pages)
@@ -127,9 +125,7 @@ def test_early_warning_signals_of_the_period_with_reasons(service, story):
 
 def test_my_aftercare_plan_in_plain_words_with_the_crisis_lines(service, story, tmp_path):
     document = service.render(ExportRequest(DocumentKind.PLAN, alumnus_id=story.alumnus_id))
-    path = tmp_path / "plan.pdf"
-    path.write_bytes(document.pdf)
-    qpdf_check(path)
+    checked(document, tmp_path / "plan.pdf")
     text = " ".join(pages_text(document.pdf))
     for fact in ("My aftercare plan — Zoë Núñez", "My goals", "Payday Friday", "Give my card to Chloë",
                  "My warning signs", "Sleeping past noon", "Tuesday", "7:30 PM", "St. Mark's Hall, 5th Ave",
@@ -144,9 +140,7 @@ def test_my_aftercare_plan_in_plain_words_with_the_crisis_lines(service, story, 
 
 def test_wallet_cards_a_page_of_eight_first_name_only(service, story, tmp_path):
     document = service.render(ExportRequest(DocumentKind.WALLET_CARD, alumnus_id=story.alumnus_id))
-    path = tmp_path / "cards.pdf"
-    path.write_bytes(document.pdf)
-    qpdf_check(path)
+    checked(document, tmp_path / "cards.pdf")
     (text,) = pages_text(document.pdf)
     assert text.count("When cravings hit, Zoë calls:") == 8
     assert text.count("Crisis: call or text 988") == 8 and text.count("1-800-662-4357") == 8
@@ -168,9 +162,7 @@ def test_paper_size_from_the_team_settings(sqlite_db, service, story, paper):
 
 def test_caseload_summary_is_internal(service, story, tmp_path):
     document = service.render(ExportRequest(DocumentKind.CASELOAD, caseworker_id=story.caseworker_id))
-    path = tmp_path / "caseload.pdf"
-    path.write_bytes(document.pdf)
-    qpdf_check(path)
+    checked(document, tmp_path / "caseload.pdf")
     text = " ".join(pages_text(document.pdf))
     for fact in ("Đặng Thu Trang", "Caseload on Jun 15, 2026", "2 active alumni", "1 with an active plan",
                  "Internal — do not disclose", "1 need attention (1 high)", "Needs attention (1)",
@@ -195,6 +187,8 @@ def test_a_brand_new_alumnus_still_gets_sensible_documents(service, story):
     text = " ".join(pages_text(service.render(request).pdf))
     for words in ("Noé Åberg", "No sobriety date is recorded.", "No aftercare plan was in force on Jun 15, 2026.",
                   "No support meetings were recorded in this period", "No mood recorded in this period",
+                  "No check-in reached the person in this period, so there is no mood or craving to show.",
+                  "No check-in window had ended by the end of the period: every two weeks, the team’s default",
                   "No BARC-10 in this period", "End of progress report"):
         assert words in text, words
     plan = " ".join(pages_text(service.render(ExportRequest(DocumentKind.PLAN, alumnus_id=story.newcomer_id)).pdf))

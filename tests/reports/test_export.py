@@ -4,6 +4,7 @@ accounting append-only."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -181,3 +182,11 @@ def test_the_accounting_of_disclosures_is_append_only(any_db, exports, db_story,
                 connection.execute(text(statement))
     with any_db.session() as session:
         assert session.scalars(select(Disclosure.recipient)).all() == ["Judge María López, Drug Court"]
+
+
+def test_exports_log_counts_and_timings_never_names(exports, db_story, out, caplog):
+    with caplog.at_level(logging.DEBUG, logger="aftercare"):
+        exports.export(request(db_story), out / "report.pdf")
+    assert "progress_report rendered" in caplog.text and "recorded as export" in caplog.text
+    for personal in ("Zoë", "Núñez", "AC-0042", "María", "Drug Court", "hearing"):
+        assert personal not in caplog.text
