@@ -79,7 +79,6 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(attention, required=True)
     attention.add_argument("--caseworker", metavar="NAME", help="only this caseworker's caseload (default: everyone)")
     attention.add_argument("--json", action="store_true", help="print JSON instead of a table")
-
     pairing = commands.add_parser("pairing", help="mentor pairing: suggestions for everyone waiting for a mentor")
     pairing_commands = pairing.add_subparsers(dest="pairing_command", metavar="ACTION", parser_class=_Parser,
                                               required=True)
@@ -91,7 +90,98 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(suggest, required=True)
     suggest.add_argument("--json", action="store_true",
                          help="print JSON (ids only): suggestions, unmatched and mentors with their load")
+    _report_parsers(commands)
     return parser
+
+
+def _report_parsers(commands) -> None:
+    from .models.enums import AlumniStatus, Program
+    from .reports import DocumentKind
+
+    report = commands.add_parser(
+        "report", help="write a PDF: progress report, aftercare plan, wallet cards or caseload summary",
+        description="Write printed documents as PDF files. Each export is recorded (who, when, about whom, "
+        "for whom and why) in the accounting of disclosures.",
+    )
+    kinds = report.add_subparsers(dest="document", metavar="DOCUMENT", required=True, parser_class=_Parser)
+    documents = {
+        DocumentKind.PROGRESS: "one alumnus's progress over a period (leaves the program: needs --recipient "
+                               "and --purpose, carries the 42 CFR §2.32 notice)",
+        DocumentKind.PLAN: "the alumnus's own aftercare plan, in large print, with the crisis lines",
+        DocumentKind.WALLET_CARD: "credit-card-size cards with who to call and the crisis lines, a page of them",
+        DocumentKind.CASELOAD: "one caseworker's caseload: counts, check-ins due and overdue, who needs attention",
+    }
+    for kind, words in documents.items():
+        one = kinds.add_parser(kind.command, help=words, description=words)
+        _database_option(one, required=True)
+        _document_options(one, kind, batch=False)
+        one.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="the PDF to write")
+    batch = kinds.add_parser(
+        "batch", help="one document for each of many alumni (or caseworkers), over several processes",
+        description="Write one document for each alumnus chosen by --caseworker, --program and --status (or "
+        "listed with --alumnus), or a caseload summary for each caseworker, into --out-dir.",
+    )
+    batch.add_argument("kind", choices=[kind.command for kind in DocumentKind], metavar="KIND",
+                       help="progress, plan, wallet-card or caseload")
+    _database_option(batch, required=True)
+    _document_options(batch, None, batch=True)
+    batch.add_argument("--program", choices=[p.value for p in Program], help="only alumni of this program")
+    batch.add_argument("--status", choices=[s.value for s in AlumniStatus], help="only alumni with this status")
+    batch.add_argument("--out-dir", type=Path, required=True, metavar="DIR", help="the folder to write into")
+    batch.add_argument("--combined", metavar="FILE.pdf",
+                       help="one PDF in DIR with every document, instead of one file each")
+    batch.add_argument("--jobs", type=int, metavar="N", help="processes to use (default: one per CPU)")
+
+
+def _document_options(parser: argparse.ArgumentParser, kind, *, batch: bool) -> None:
+    from .reports import DocumentKind, Section
+
+    if batch or kind.about_an_alumnus:
+        parser.add_argument("--alumnus", action="append" if batch else None, required=not batch, metavar="ID",
+                            help="the alumnus: client ID or record number" + (" (repeat for several)" if batch else ""))
+    if batch or kind is DocumentKind.CASELOAD:
+        parser.add_argument("--caseworker", metavar="NAME", required=not batch,
+                            help="the caseworker" + (" whose alumni to include" if batch else ""))
+    if batch or kind in (DocumentKind.PROGRESS, DocumentKind.CASELOAD):
+        parser.add_argument("--from", dest="first", type=_date, metavar="DATE",
+                            help="first day of the period, YYYY-MM-DD (default: 90 days before --to; 30 for a caseload)")
+        parser.add_argument("--to", dest="last", type=_date, metavar="DATE",
+                            help="last day of the period (default: today)")
+    if batch or kind is DocumentKind.PROGRESS:
+        parser.add_argument("--sections", type=_sections, metavar="LIST",
+                            help="sections to print, comma-separated: " + ", ".join(s.value for s in Section)
+                            + " (default: all)")
+        parser.add_argument("--recipient", default="", metavar="TEXT", help="who the document is for")
+        parser.add_argument("--purpose", default="", metavar="TEXT", help="what it is for")
+        parser.add_argument("--notice", choices=("1", "2"), help="the 42 CFR §2.32 statement to print "
+                            "(default: the team's choice)")
+    if not batch and kind is DocumentKind.PROGRESS:
+        parser.add_argument("--notes", metavar="TEXT", help="caseworker's notes to print at the end")
+    if batch or kind is DocumentKind.WALLET_CARD:
+        parser.add_argument("--copies", type=int, metavar="N", help="cards per alumnus (default: a page full)")
+    parser.add_argument("--by", metavar="NAME", help="the staff member making the document (default: the command line)")
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _sections(text: str):
+    from .reports import Section
+
+    chosen = set()
+    for name in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            chosen.add(Section(name))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"no section '{name}' (choose from {', '.join(s.value for s in Section)})") from None
+    return frozenset(chosen)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return _run_gui(args)
         handler = {"demo-data": _demo_data, "migrate": _migrate, "import-alumni": _import_alumni,
-                   "attention": _attention, "pairing": _pairing}[args.command]
+                   "attention": _attention, "pairing": _pairing, "report": _report}[args.command]
         return handler(args)
     except AftercareError as exc:
         print(f"aftercare-desktop: {exc}", file=sys.stderr)
@@ -125,6 +215,18 @@ def _open_migrated(url_text: str, *, create_folder: bool = False) -> Database:
         database.dispose()
         raise
     return database
+
+
+def _open_existing(url_text: str, prog: str) -> Database | None:
+    """A database that must already exist: a mistyped path must not become a new, empty database
+    (which would "need nothing" and hold nobody). None, with the error printed, when there is none."""
+    from .db import sqlite_path
+
+    path = sqlite_path(resolve_url(url_text))
+    if path is not None and not path.exists():
+        print(f"{prog}: error: there is no database at {path}", file=sys.stderr)
+        return None
+    return _open_migrated(url_text)
 
 
 def _run_gui(args: argparse.Namespace) -> int:
@@ -190,32 +292,28 @@ def _import_alumni(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if report.rejected else EXIT_OK
 
 
-def _database_exists(url_text: str, command: str) -> bool:
-    """A report reads; a mistyped path must not become a new, empty database that "needs nothing"."""
-    from .db import sqlite_path
+def _staff_member(database: Database, name: str, prog: str):
+    """The staff member called `name`; None, with the error and the names there are printed, if nobody is."""
+    from .services import staff
 
-    path = sqlite_path(resolve_url(url_text))
-    if path is not None and not path.exists():
-        print(f"aftercare-desktop {command}: error: there is no database at {path}", file=sys.stderr)
-        return False
-    return True
+    member = staff.find_staff_by_name(database, name)
+    if member is None:
+        known = ", ".join(m.display_name for m in staff.list_staff(database)) or "none yet"
+        print(f"{prog}: error: no staff member is called '{name}' (staff: {known})", file=sys.stderr)
+    return member
 
 
 def _attention(args: argparse.Namespace) -> int:
-    from .services import staff
     from .services.early_warning import AttentionService
 
-    if not _database_exists(args.database, "attention"):
+    database = _open_existing(args.database, "aftercare-desktop attention")
+    if database is None:
         return EXIT_USAGE
-    database = _open_migrated(args.database)
     try:
         caseworker_id = None
         if args.caseworker is not None:
-            member = staff.find_staff_by_name(database, args.caseworker)
+            member = _staff_member(database, args.caseworker, "aftercare-desktop attention")
             if member is None:
-                known = ", ".join(m.display_name for m in staff.list_staff(database)) or "none yet"
-                print(f"aftercare-desktop attention: error: no staff member is called '{args.caseworker}' "
-                      f"(staff: {known})", file=sys.stderr)
                 return EXIT_USAGE
             caseworker_id = member.id
         service = AttentionService(database)
@@ -267,9 +365,9 @@ def _attention_table(rows, whose: str) -> str:
 def _pairing(args: argparse.Namespace) -> int:
     from .services.pairings import PairingService
 
-    if not _database_exists(args.database, "pairing suggest"):
+    database = _open_existing(args.database, "aftercare-desktop pairing suggest")
+    if database is None:
         return EXIT_USAGE
-    database = _open_migrated(args.database)
     try:
         run = PairingService(database).suggest()
     finally:
@@ -322,3 +420,138 @@ def _pairing_table(run) -> str:
     for lock in result.broken_locks:
         lines.append(f"Lock dropped, {run.name(lock.mentee_id)} with {run.name(lock.mentor_id)}: {lock.reason}")
     return "\n".join(lines)
+
+
+# -- report ------------------------------------------------------------------------------------------
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .reports import DocumentKind
+
+    batch = args.document == "batch"
+    kind = DocumentKind.from_command(args.kind if batch else args.document)
+    prog = f"aftercare-desktop report {args.document}"
+    database = _open_existing(args.database, prog)
+    if database is None:
+        return EXIT_USAGE
+    try:
+        template, subjects, actor = _report_request(database, args, kind, prog, batch)
+        if template is None:
+            return EXIT_USAGE
+        if batch:
+            return _report_batch(database, args, template, subjects, actor, prog)
+        from .reports import ExportService
+
+        outcome = ExportService(database, actor).export(template, args.out)
+    except AftercareError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        database.dispose()
+    print(f"Wrote {kind.title.lower()} ({outcome.pages} page{'s' if outcome.pages != 1 else ''}, "
+          f"{outcome.size / 1024:,.0f} KB) to {outcome.path}.")
+    return EXIT_OK
+
+
+def _report_request(database: Database, args: argparse.Namespace, kind, prog: str, batch: bool):
+    """(the request, the subjects of a batch, the actor), or (None, …) with the error printed."""
+    from datetime import date, timedelta
+
+    from .reports import ALL_SECTIONS, DocumentKind, ExportRequest, Notice, Period, Section
+    from .reports.export import DEFAULT_PERIOD_DAYS
+    from .services.audit import Actor
+
+    actor = Actor(None, "cli:report")
+    if args.by is not None:
+        member = _staff_member(database, args.by, prog)
+        if member is None:
+            return None, (), actor
+        actor = Actor(member.id, "cli:report")
+    caseworker = None
+    if getattr(args, "caseworker", None) is not None:
+        caseworker = _staff_member(database, args.caseworker, prog)
+        if caseworker is None:
+            return None, (), actor
+    period = None
+    first, last = getattr(args, "first", None), getattr(args, "last", None)
+    if first is not None or last is not None:
+        last = last or date.today()
+        first = first or last - timedelta(days=DEFAULT_PERIOD_DAYS.get(kind, 90) - 1)
+        period = Period(first, last)
+    alumni = args.alumnus if isinstance(getattr(args, "alumnus", None), list) else (
+        [args.alumnus] if getattr(args, "alumnus", None) else [])
+    alumnus_ids = []
+    for given in alumni:
+        alumnus_id = _alumnus_id(database, given)
+        if alumnus_id is None:
+            print(f"{prog}: error: no alumnus has the client ID or record number '{given}'", file=sys.stderr)
+            return None, (), actor
+        alumnus_ids.append(alumnus_id)
+    notice = {None: Notice.DEFAULT, "1": Notice.STATEMENT_1, "2": Notice.STATEMENT_2}[getattr(args, "notice", None)]
+    sections = getattr(args, "sections", None) or ALL_SECTIONS
+    if getattr(args, "notes", None):
+        sections = sections | {Section.NOTES}  # notes given are notes meant to be printed
+    template = ExportRequest(
+        kind, alumnus_id=alumnus_ids[0] if alumnus_ids and not batch else None,
+        caseworker_id=caseworker.id if caseworker is not None and kind is DocumentKind.CASELOAD and not batch else None,
+        period=period, sections=sections,
+        recipient=getattr(args, "recipient", ""), purpose=getattr(args, "purpose", ""), notice=notice,
+        caseworker_notes=getattr(args, "notes", None), copies=getattr(args, "copies", None),
+    )
+    if not batch:
+        return template, (), actor
+    if kind is DocumentKind.CASELOAD:
+        from .services import staff
+
+        subjects = [caseworker.id] if caseworker is not None else [m.id for m in staff.list_staff(database)]
+    elif alumnus_ids:
+        subjects = alumnus_ids
+    else:
+        from .models.enums import AlumniStatus, Program
+        from .reports.batch import select_alumni
+
+        subjects = select_alumni(database, caseworker_id=caseworker.id if caseworker else None,
+                                 program=Program(args.program) if args.program else None,
+                                 status=AlumniStatus(args.status) if args.status else None)
+    return template, tuple(subjects), actor
+
+
+def _alumnus_id(database: Database, given: str) -> int | None:
+    from sqlalchemy import func, select
+
+    from .models import Alumnus
+
+    with database.session() as session:
+        found = session.scalar(select(Alumnus.id).where(func.lower(Alumnus.client_id) == given.strip().lower()))
+        if found is None and given.strip().isdigit():
+            found = session.scalar(select(Alumnus.id).where(Alumnus.id == int(given)))
+        return found
+
+
+def _report_batch(database: Database, args: argparse.Namespace, template, subjects, actor, prog: str) -> int:
+    from .reports import BatchExport, BatchRequest
+
+    if args.jobs is not None and args.jobs < 1:
+        print(f"{prog}: error: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if not subjects:
+        print(f"{prog}: nobody matches; nothing written.", file=sys.stderr)
+        return EXIT_OK
+    step = max(1, len(subjects) // 10)
+
+    def progress(update) -> None:
+        if update.done % step == 0 or update.done == update.total:
+            print(f"{update.done:,} of {update.total:,} done", file=sys.stderr, flush=True)
+
+    # Checked once before any process starts: a missing recipient is the same for every document.
+    from .reports import ExportService
+    from .reports.batch import subject_request
+
+    ExportService(database, actor).prepare(subject_request(template, subjects[0]))
+    summary = BatchExport(database, actor, BatchRequest(template, subjects, args.out_dir, args.combined, args.jobs),
+                          on_progress=progress).run()
+    for item in summary.failed:
+        print(f"{prog}: {item.subject_id}: {item.error}", file=sys.stderr)
+    where = summary.combined or args.out_dir
+    print(f"Wrote {summary.written:,} of {len(subjects):,} documents to {where} in {summary.seconds:,.1f} s.")
+    return EXIT_REJECTED if summary.failed else EXIT_OK

@@ -15,11 +15,14 @@ from pathlib import Path
 
 from .core import BenchError, Context, Result, child_env
 from .data import CACHE_DIR, cached_database, remove_folder
-from .figures import checkin, cold_start, first_page, memory, pairing, save, search, timeline, today
+from .figures import (
+    checkin, cold_start, first_page, memory, pairing, report, report_batch, save, search, timeline, today,
+)
 
 FIGURES = {
     module.FIGURE: module
-    for module in (first_page, search, cold_start, memory, save, today, checkin, timeline, pairing)
+    for module in (first_page, search, cold_start, memory, save, today, checkin, timeline, pairing, report,
+                   report_batch)
 }
 DEFAULT_ALUMNI = 100_000
 DEFAULT_SEED = 1

@@ -13,6 +13,7 @@ from .mentoring import (
     PairingReviewAttendee,
     PairingReviewOutcome,
 )
+from .disclosure import Disclosure
 from .plan import (
     AftercarePlan,
     PlanGoal,
@@ -34,6 +35,7 @@ __all__ = [
     "Base",
     "CheckIn",
     "DoNotPair",
+    "Disclosure",
     "MeetingAttendance",
     "MenteeProfile",
     "MentorPairing",

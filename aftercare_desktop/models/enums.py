@@ -70,6 +70,9 @@ class AuditAction(StrEnum):
     RESTORE = "restore"
     STATUS_CHANGE = "status_change"
     IMPORT = "import"
+    # A document about a record left the app: written to a file, or sent to a printer.
+    EXPORT = "export"
+    PRINT = "print"
 
 
 LABELS: dict[StrEnum, str] = {
@@ -363,4 +366,29 @@ LABELS.update({
     ReviewOutcome.WATCH: "Watch",
     ReviewOutcome.REASSIGN: "Reassign",
     ReviewOutcome.END: "End",
+})
+
+
+# -- printed output ---------------------------------------------------------------------------------
+
+
+class NoticeStatement(StrEnum):
+    """Which 42 CFR §2.32 notice accompanies a disclosed document."""
+
+    STATEMENT_1 = "statement_1"  # the full statement
+    STATEMENT_2 = "statement_2"  # the abbreviated one
+
+
+class PaperSize(StrEnum):
+    LETTER = "letter"
+    A4 = "a4"
+
+
+LABELS.update({
+    AuditAction.EXPORT: "Export",
+    AuditAction.PRINT: "Print",
+    NoticeStatement.STATEMENT_1: "Statement 1 (standard)",
+    NoticeStatement.STATEMENT_2: "Statement 2 (abbreviated)",
+    PaperSize.LETTER: "US Letter",
+    PaperSize.A4: "A4",
 })

@@ -178,6 +178,13 @@ class AlumniService:
             session.commit()
             return data
 
+    def read(self, alumnus_id: int) -> AlumnusData:
+        """Load a record for a document or a calculation, without an audit event: the caller records
+        its own use of it (an export is one event for the whole document)."""
+        with self.database.session() as session:
+            alumnus = _load(session, alumnus_id)
+            return to_data(alumnus, _staff_names(session, alumnus.created_by_id, alumnus.updated_by_id))
+
     def status_history(self, alumnus_id: int) -> list[StatusChangeRecord]:
         with self.database.session() as session:
             staff = aliased(StaffMember)

@@ -67,6 +67,11 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone().date()
 
 
+def _day_start(day: date) -> datetime:
+    """Local midnight at the start of `day`, as an aware time (compared with stored UTC times)."""
+    return datetime.combine(day, time.min).astimezone()
+
+
 @dataclass
 class CheckInData:
     """What a person enters for one check-in."""
@@ -345,6 +350,18 @@ class CheckInService:
             .where(_check_ins.c.alumnus_id == alumnus_id)
             .order_by(_check_ins.c.occurred_at.desc(), _check_ins.c.id.desc())
             .limit(limit)
+        )
+        with self.database.session() as session:
+            return [_record(row) for row in session.execute(query)]
+
+    def in_period(self, alumnus_id: int, first: date, last: date) -> list[CheckInRecord]:
+        """Every check-in on the local days `first` … `last` (both included), oldest first."""
+        query = (
+            select(*_RECORD_COLUMNS).select_from(_WITH_NAMES)
+            .where(_check_ins.c.alumnus_id == alumnus_id,
+                   _check_ins.c.occurred_at >= _day_start(first),
+                   _check_ins.c.occurred_at < _day_start(last + timedelta(days=1)))
+            .order_by(_check_ins.c.occurred_at, _check_ins.c.id)
         )
         with self.database.session() as session:
             return [_record(row) for row in session.execute(query)]

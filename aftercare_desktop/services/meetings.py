@@ -140,6 +140,19 @@ class MeetingService:
             return [MeetingRecord(m.id, m.alumnus_id, m.met_on, m.kind, m.attended, m.verified, m.note, name)
                     for m, name in rows]
 
+    def in_period(self, alumnus_id: int, first: date, last: date) -> list[MeetingRecord]:
+        """Logged meetings from `first` to `last` (both included), oldest first."""
+        m = MeetingAttendance
+        with self.database.session() as session:
+            # Columns, not entities: a year of meetings is hundreds of rows.
+            rows = session.execute(
+                select(m.id, m.alumnus_id, m.met_on, m.kind, m.attended, m.verified, m.note, StaffMember.display_name)
+                .outerjoin(StaffMember, StaffMember.id == m.recorded_by_id)
+                .where(m.alumnus_id == alumnus_id, m.met_on >= first, m.met_on <= last)
+                .order_by(m.met_on, m.id)
+            )
+            return [MeetingRecord(*row) for row in rows]
+
     def expected_per_week(self, alumnus_id: int) -> int:
         """Meetings a week the active plan expects (0 without a plan or meetings in it)."""
         with self.database.session() as session:

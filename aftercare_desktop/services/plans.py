@@ -172,6 +172,7 @@ class PlanSummary:
     created_at: datetime
     created_by: str | None
     superseded_at: datetime | None
+    checkin_cadence: CheckinCadence
 
 
 @dataclass(frozen=True)
@@ -492,7 +493,7 @@ class PlanService:
             rows = session.execute(
                 select(AftercarePlan.id, AftercarePlan.version, AftercarePlan.status, AftercarePlan.start_date,
                        AftercarePlan.next_review_date, AftercarePlan.created_at, creator.display_name,
-                       AftercarePlan.superseded_at)
+                       AftercarePlan.superseded_at, AftercarePlan.checkin_cadence)
                 .outerjoin(creator, creator.id == AftercarePlan.created_by_id)
                 .where(AftercarePlan.alumnus_id == alumnus_id)
                 .order_by(AftercarePlan.version.desc())

@@ -41,8 +41,14 @@ def get_staff(database: Database, staff_id: int) -> StaffRecord | None:
 
 
 def find_staff_by_name(database: Database, name: str) -> StaffRecord | None:
-    found = _read(database, select(*_COLUMNS).where(func.lower(_staff.c.display_name) == name.strip().lower())
+    """The member with this name, in any case. SQLite's lower() folds ASCII letters only, so a name
+    with other letters is compared here ("đặng thu trang" finds "Đặng Thu Trang")."""
+    wanted = " ".join(name.split())
+    found = _read(database, select(*_COLUMNS).where(func.lower(_staff.c.display_name) == wanted.lower())
                   .order_by(_staff.c.id).limit(1))
+    if not found and not wanted.isascii():
+        found = [member for member in _read(database, select(*_COLUMNS).order_by(_staff.c.id))
+                 if member.display_name.casefold() == wanted.casefold()][:1]
     return found[0] if found else None
 
 

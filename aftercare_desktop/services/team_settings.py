@@ -1,4 +1,5 @@
-"""Team-wide settings: every threshold of the early-warning engine and the Today page, declared once.
+"""Team-wide settings: every threshold of the early-warning engine and the Today page, and what printed
+documents say about the organisation, declared once.
 
 Each setting is a field of `TeamSettingsValues` with its type, default, allowed range and the words a
 settings page shows. The database (`team_settings`, one JSON value per key) holds only the values the
@@ -9,8 +10,11 @@ page. Every change is audited as "team_setting" with the key as the changed fiel
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
@@ -21,7 +25,7 @@ from sqlalchemy.orm import Session
 from ..db import Database
 from ..errors import AftercareError, ValidationFailed
 from ..models import TeamSetting, utcnow
-from ..models.enums import AuditAction, CheckinCadence, label
+from ..models.enums import AuditAction, CheckinCadence, NoticeStatement, PaperSize, label
 from . import audit
 from .audit import Actor
 from .validation import Problem
@@ -33,18 +37,54 @@ ENTITY = "team_setting"
 
 @dataclass(frozen=True)
 class SettingInfo:
-    """How a setting reads on a settings page and which values it accepts."""
+    """How a setting reads on a settings page and which values it accepts.
+
+    For a text setting, `maximum` is the longest text allowed (in characters), `multiline` says whether
+    a settings page should offer several lines, and `check_text` (when given) returns a problem or None.
+    """
 
     label: str
     unit: str = ""
     minimum: float | None = None
     maximum: float | None = None
     help: str = ""
+    multiline: bool = False
+    check_text: Callable[[str], str | None] | None = None
 
 
 def _setting(default: Any, label: str, unit: str = "", minimum: float | None = None,
-             maximum: float | None = None, help: str = "") -> Any:
-    return field(default=default, metadata={"setting": SettingInfo(label, unit, minimum, maximum, help)})
+             maximum: float | None = None, help: str = "", multiline: bool = False,
+             check_text: Callable[[str], str | None] | None = None) -> Any:
+    info = SettingInfo(label, unit, minimum, maximum, help, multiline, check_text)
+    return field(default=default, metadata={"setting": info})
+
+
+LOGO_MAX_BYTES = 300_000
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def logo_bytes(text: str) -> bytes | None:
+    """The image of a stored logo (base64 of a PNG or JPEG file); None for "no logo of our own"."""
+    if not text:
+        return None
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return data if data.startswith(_IMAGE_SIGNATURES) else None
+
+
+def logo_text(data: bytes) -> str:
+    """How a logo file's bytes are stored (see `logo_bytes`)."""
+    return base64.b64encode(data).decode("ascii")
+
+
+def _check_logo(text: str) -> str | None:
+    if len(text) * 3 // 4 > LOGO_MAX_BYTES:
+        return f"Logo: choose an image of at most {LOGO_MAX_BYTES // 1000} KB."
+    if text and logo_bytes(text) is None:
+        return "Logo: choose a PNG or JPEG image."
+    return None
 
 
 @dataclass(frozen=True)
@@ -139,6 +179,30 @@ class TeamSettingsValues:
     weight_experience: int = _setting(3, "Weight: mentor experience", "", 0, 10)
     weight_load_balance: int = _setting(
         4, "Weight: spreading mentees across mentors", "", 0, 10)
+    # -- printed documents -------------------------------------------------------------------------
+    organisation_name: str = _setting(
+        "Aftercare Program", "Organisation name", maximum=120,
+        help="Printed at the top of every document.")
+    organisation_address: str = _setting(
+        "", "Organisation address", maximum=300, multiline=True,
+        help="Printed under the name, one line per line. Empty: no address is printed.")
+    organisation_phone: str = _setting(
+        "", "Organisation phone", maximum=40,
+        help="The team's number: printed with the address, on plans and on wallet cards.")
+    organisation_logo: str = _setting(
+        "", "Logo", maximum=LOGO_MAX_BYTES * 4 // 3 + 4, check_text=_check_logo,
+        help="A PNG or JPEG image, printed beside the name. Empty: the app's own logo.")
+    paper_size: PaperSize = _setting(PaperSize.LETTER, "Paper size")
+    disclosure_notice: NoticeStatement = _setting(
+        NoticeStatement.STATEMENT_1, "42 CFR §2.32 notice on disclosed documents",
+        help="Printed on every page of a document that leaves the program. A document can choose the "
+             "other statement when it is exported.")
+    notice_statement_1: str = _setting(
+        "", "Text of Statement 1 (standard)", maximum=4000, multiline=True,
+        help="Empty: the wording of 42 CFR §2.32(a)(1). Your compliance officer has the last word.")
+    notice_statement_2: str = _setting(
+        "", "Text of Statement 2 (abbreviated)", maximum=1000, multiline=True,
+        help="Empty: the wording of 42 CFR §2.32(a)(2).")
 
     def grace_days(self, cadence: CheckinCadence) -> int:
         return {
@@ -186,6 +250,8 @@ def check(key: str, value: Any) -> tuple[Any, str | None]:
         except ValueError:
             allowed = ", ".join(label(choice).lower() for choice in spec.choices)
             return value, f"{name}: choose one of {allowed}."
+    if spec.kind is str:
+        return _check_text(spec, value)
     # bool is an int to Python, but True is not a number of days.
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return value, f"{name}: enter a number."
@@ -200,6 +266,23 @@ def check(key: str, value: Any) -> tuple[Any, str | None]:
     if (low is not None and number < low) or (high is not None and number > high):
         return number, f"{name}: enter {_plain(low)} to {_plain(high)}{' ' + spec.info.unit if spec.info.unit else ''}."
     return number, None
+
+
+def _check_text(spec: SettingSpec, value: Any) -> tuple[Any, str | None]:
+    name = spec.info.label
+    if not isinstance(value, str):
+        return value, f"{name}: enter text."
+    # Line ends as typed on any desk; no trailing blanks that would print as empty lines.
+    clean = "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")).strip()
+    if not spec.info.multiline and "\n" in clean:
+        return clean, f"{name}: enter one line."
+    if spec.info.check_text is not None:
+        problem = spec.info.check_text(clean)
+        if problem:
+            return clean, problem
+    if spec.info.maximum is not None and len(clean) > spec.info.maximum:
+        return clean, f"{name}: at most {spec.info.maximum:,.0f} characters (now {len(clean):,})."
+    return clean, None
 
 
 def _whole(value: int | float | str) -> int:

@@ -1,0 +1,50 @@
+"""Printed output without Qt: progress reports, the alumnus's own plan, wallet cards, caseload summaries.
+
+The GUI, the command line and batch exports all go through `ExportService` (export.py): a request
+says what, about whom, for whom and why; the service checks it, asks the disclosure gate, renders
+with reportlab, writes the PDF atomically and records the disclosure. `BatchExport` (batch.py) runs
+many exports over several processes with progress and cancel.
+
+    data.py      what each document says, gathered from the services as plain data
+    progress.py, plan.py, wallet.py, caseload.py   the documents' layouts
+    page.py      header, footer, §2.32 notice and "Page X of Y" on every page
+    charts.py    trend charts as vector drawings      style.py   font, colours, styles, dates
+"""
+
+from .batch import BatchExport, BatchItem, BatchProgress, BatchRequest, BatchSummary
+from .data import MentorPairingLine, MentorPairingSource, mentor_pairing_source
+from .export import (
+    AllowAll,
+    DisclosureGate,
+    DisclosureRecord,
+    DisclosureRefused,
+    ExportOutcome,
+    ExportRequest,
+    ExportService,
+    RenderedDocument,
+)
+from .kinds import ALL_SECTIONS, DocumentKind, Notice, Period, Section
+
+__all__ = [
+    "ALL_SECTIONS",
+    "AllowAll",
+    "BatchExport",
+    "BatchItem",
+    "BatchProgress",
+    "BatchRequest",
+    "BatchSummary",
+    "DisclosureGate",
+    "DisclosureRecord",
+    "DisclosureRefused",
+    "DocumentKind",
+    "ExportOutcome",
+    "ExportRequest",
+    "ExportService",
+    "MentorPairingLine",
+    "MentorPairingSource",
+    "Notice",
+    "Period",
+    "RenderedDocument",
+    "Section",
+    "mentor_pairing_source",
+]
