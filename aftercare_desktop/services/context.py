@@ -21,6 +21,7 @@ from .plan_templates import PlanTemplateService
 from .plans import PlanService
 from .records import StaffRecord
 from .sobriety import SobrietyService
+from .team_settings import TeamSettingsService
 from .today import TodayService
 from .waiting_list import WaitingListService
 
@@ -45,6 +46,7 @@ class AppContext:
     waiting_list: WaitingListService = field(init=False)
     pairings: PairingService = field(init=False)
     pairing_reviews: PairingReviewService = field(init=False)
+    team_settings: TeamSettingsService = field(init=False)
 
     def __post_init__(self) -> None:
         self.alumni = AlumniService(self.database, today=self.today)
@@ -61,6 +63,7 @@ class AppContext:
         self.waiting_list = WaitingListService(self.database, today=self.today)
         self.pairings = PairingService(self.database, today=self.today)
         self.pairing_reviews = PairingReviewService(self.database, today=self.today)
+        self.team_settings = TeamSettingsService(self.database)
 
     def set_acting_staff(self, member: StaffRecord) -> None:
         self.acting_staff = member
