@@ -1,7 +1,7 @@
 """The mentor pool: every mentor with where they stand and their load, and their current mentees.
 
-Type to filter; Enter edits the selected mentor's profile, Ctrl+Enter opens their record, Ctrl+N
-makes another alumnus a mentor. The line above the table is the capacity overview; the Load column
+Type to filter; Enter edits the selected mentor's profile, Ctrl+Enter opens their record,
+Ctrl+Shift+N makes another alumnus a mentor. The line above the table is the capacity overview; the Load column
 draws each mentor's mentees against their capacity.
 """
 
@@ -95,7 +95,7 @@ MENTEE_COLUMNS = (
 def capacity_overview(rows: list[MentorRow]) -> str:
     """One line over the whole pool: who can take mentees and how many places are taken."""
     if not rows:
-        return "No mentors yet. Make an alumnus a mentor to start the pool (Ctrl+N)."
+        return "No mentors yet. Make an alumnus a mentor to start the pool (Ctrl+Shift+N)."
     available = [row for row in rows if row.available]
     places = sum(row.capacity for row in available)
     taken = sum(row.load for row in available)
@@ -279,7 +279,7 @@ class MentorPoolView(QWidget):
         self.filter_text.setPlaceholderText("Filter by name, client ID, status, language or city")
         self.filter_text.setClearButtonEnabled(True)
         self.available_only = QCheckBox("Only mentors with a &free place")
-        self.new_button = QPushButton("Make an alumnus a &mentor… (Ctrl+N)")
+        self.new_button = QPushButton("Make an alumnus a &mentor… (Ctrl+Shift+N)")
         self.new_button.clicked.connect(self.make_mentor)
 
         self.model = RowsModel(POOL_COLUMNS, self, tone=lambda r: None if r.available else "muted")
@@ -338,7 +338,8 @@ class MentorPoolView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.overview)
         layout.addWidget(splitter, 1)
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.make_mentor,
+        # Ctrl+N stays "new alumnus" everywhere in the window.
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.make_mentor,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.setFocusProxy(self.table)
         QWidget.setTabOrder(self.filter_text, self.table)

@@ -159,6 +159,7 @@ class PairingReviewPage(QWidget):
         self._request = 0
         self._saving = False
         self._filling = False
+        self._saved_note = ""  # "Review of … saved: …", shown until the next outcome is chosen
         self.attendees: dict[int, QCheckBox] = {}
         self._build()
         state.run_changed.connect(self._show_suggestions)
@@ -403,11 +404,13 @@ class PairingReviewPage(QWidget):
         self.pairings_box.setTitle(f"Active pairings ({len(self.health)} · {due} due for review)")
         decided = len(self.draft.outcomes)
         parts = [f"{self.draft.count(o)} {label(o).lower()}" for o in ReviewOutcome if self.draft.count(o)]
+        if decided:
+            self._saved_note = ""
         self.status.setText(
-            "No active pairings." if not self.health else
+            self._saved_note + ("No active pairings." if not self.health else
             f"{due} due for review · {high} with a high early-warning level · outcomes for {decided} of "
             f"{len(self.health)}" + (f" ({', '.join(parts)})" if parts else "") +
-            ". Keys 1–4 set the outcome of the selected pairing.")
+            ". Keys 1–4 set the outcome of the selected pairing."))
         self.rest_button.setEnabled(decided < len(self.health))
 
     # -- one pairing -----------------------------------------------------------------------------------
@@ -546,7 +549,8 @@ class PairingReviewPage(QWidget):
         self.meeting_notes.setPlainText("")
         self.held_on.set_date(self.context.today())
         self.message.show_message(None)
-        self.status.setText(f"Review of {record.held_on.isoformat()} saved: {review_summary(record)}.")
+        self._saved_note = f"Review of {record.held_on.isoformat()} saved: {review_summary(record)}. "
+        self._show_counts()
         self.saved.emit(record.id)
         self.state.pairings_saved()  # ended pairings leave the pool; reassigned mentees wait again
 
