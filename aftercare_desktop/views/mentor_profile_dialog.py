@@ -62,6 +62,8 @@ class AvailabilityGrid(QTableWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setTabKeyNavigation(False)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.horizontalHeader().setMinimumSectionSize(80)
+        self.setMinimumWidth(self.verticalHeader().sizeHint().width() + 4 * 84)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         for day in range(len(WEEKDAY_LABELS)):
             for column, block in enumerate(TimeBlock):
@@ -132,6 +134,11 @@ class MentorProfileDialog(QDialog):
         form.addRow(text, holder)
 
     def _build(self) -> None:
+        self.heading = QLabel(f"{self.name} — mentor profile")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
         self.standing = QLabel("Loading…")
         self.standing.setObjectName("standing")
         self.standing.setWordWrap(True)
@@ -150,7 +157,9 @@ class MentorProfileDialog(QDialog):
         self.capacity = QSpinBox()
         self.capacity.setObjectName("capacity")
         self.capacity.setRange(1, MAX_CAPACITY)
-        self.capacity.setSuffix(" mentees at most")
+        self.capacity.valueChanged.connect(
+            lambda value: self.capacity.setSuffix(" mentee at most" if value == 1 else " mentees at most"))
+        self.capacity.setSuffix(" mentee at most")
         self.availability = AvailabilityGrid()
         self.evening_weekend = QCheckBox("Takes calls in the &evening and at weekends")
         self.evening_weekend.setObjectName("evening_weekend_calls")
@@ -192,11 +201,18 @@ class MentorProfileDialog(QDialog):
         self._field(left, "&Interests", "interests", self.interests)
         self._field(left, "&Background check on", "background_check_on", self.background_check)
         self._field(left, "N&otes", "notes", self.notes)
-        right = QFormLayout()
-        self._field(right, "&Available", "availability", self.availability)
-        right.addRow("", self.evening_weekend)
+        right = QVBoxLayout()
+        caption = QLabel("&Available (arrows move, Space ticks)")
+        caption.setBuddy(self.availability)
+        right.addWidget(caption)
+        right.addWidget(self.availability)
+        self.errors["availability"] = ErrorLabel()
+        right.addWidget(self.errors["availability"])
+        right.addWidget(self.evening_weekend)
+        right.addStretch(1)
         columns = QHBoxLayout()
         columns.addLayout(left, 3)
+        columns.addSpacing(12)
         columns.addLayout(right, 2)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -207,6 +223,7 @@ class MentorProfileDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.save)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addWidget(self.standing)
         layout.addLayout(columns)
         layout.addWidget(self.message)
