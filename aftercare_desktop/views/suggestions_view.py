@@ -70,33 +70,34 @@ def _breakdown_tip(scored) -> str:
 
 
 SUGGESTION_COLUMNS = (
-    Column("Mentee", lambda r: r.mentee, 165),
+    Column("Mentee", lambda r: r.mentee, 160),
     Column("Waited", lambda r: days(r.waited), 75, sort=lambda r: r.waited, right=True),
-    Column("Mentor", lambda r: r.mentor + ("  🔒" if r.suggestion.locked else ""), 175,
+    Column("Mentor", lambda r: r.mentor + ("  🔒" if r.suggestion.locked else ""), 170,
            tip=lambda r: f"{r.mentor} — locked by a coordinator" if r.suggestion.locked else r.mentor),
     Column("Score", lambda r: f"{r.suggestion.score:.1f}", 60, sort=lambda r: r.suggestion.score, right=True,
            tip=lambda r: _breakdown_tip(r.suggestion)),
-    Column("Strongest reasons", lambda r: _why(r.suggestion), 360),
+    Column("Strongest reasons", lambda r: _why(r.suggestion), 180),
 )
 BREAKDOWN_COLUMNS = (
-    Column("Criterion", lambda c: c.label, 200),
+    Column("Criterion", lambda c: c.label, 185),
     Column("Match", lambda c: f"{c.value:.0%}", 55, right=True),
     Column("Weight", lambda c: f"{c.weight:g}", 55, right=True),
     Column("Points", lambda c: f"{c.points:.1f}", 50, right=True),
 )
 ALTERNATIVE_COLUMNS = (
-    Column("Mentor", lambda a: a.mentor, 160),
+    Column("Mentor", lambda a: a.mentor, 150),
     Column("Score", lambda a: f"{a.alternative.score:.1f}", 50, right=True,
            tip=lambda a: _breakdown_tip(a.alternative)),
-    Column("Behind", lambda a: f"−{a.behind:.1f}" if a.behind > 0.05 else "even", 55, right=True),
-    Column("Room", lambda a: "has room" if a.alternative.has_room else "full in this run", 110,
+    Column("Behind", lambda a: f"{a.behind:.1f}" if a.behind > 0.05 else "even", 55, right=True,
+           tip=lambda a: "Points fewer than the suggested mentor"),
+    Column("Room", lambda a: "has room" if a.alternative.has_room else "full", 70,
            tip=lambda a: "Still has a free place after this run's suggestions" if a.alternative.has_room else
            "Every free place is suggested for someone else in this run"),
 )
 UNMATCHED_COLUMNS = (
     Column("Mentee", lambda u: u.mentee, 165),
     Column("Waited", lambda u: days(u.waited), 75, sort=lambda u: u.waited, right=True),
-    Column("Why not paired", lambda u: u.unmatched.reason, 500),
+    Column("Why not paired", lambda u: u.unmatched.reason, 300),
 )
 
 
@@ -125,7 +126,7 @@ class WeightsPanel(QGroupBox):
             slider.setPageStep(2)
             # The numbers take the keyboard (type a digit); the sliders are for the mouse.
             slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            slider.setFixedWidth(90)
+            slider.setFixedWidth(80)
             spin = QSpinBox()
             spin.setObjectName(f"weight_{criterion.value}_number")
             spin.setRange(0, MAX_WEIGHT)
@@ -184,7 +185,7 @@ class SuggestionsView(QWidget):
         super().__init__(parent)
         self.state = state
         self.weights = WeightsPanel(state)
-        self.weights.setFixedWidth(350)
+        self.weights.setFixedWidth(380)
 
         self.status = QLabel("Loading…")
         self.status.setObjectName("suggestionsStatus")
@@ -232,9 +233,9 @@ class SuggestionsView(QWidget):
         self.detail_title = bold(QLabel("Select a suggestion to see its score by criterion."))
         self.detail_title.setWordWrap(True)
         self.breakdown_model = RowsModel(BREAKDOWN_COLUMNS, self)
-        self.breakdown = row_table(self.breakdown_model, BREAKDOWN_COLUMNS, "breakdown")
+        self.breakdown = row_table(self.breakdown_model, BREAKDOWN_COLUMNS, "breakdown", stretch=0)
         self.alternatives_model = RowsModel(ALTERNATIVE_COLUMNS, self)
-        self.alternatives = row_table(self.alternatives_model, ALTERNATIVE_COLUMNS, "alternatives")
+        self.alternatives = row_table(self.alternatives_model, ALTERNATIVE_COLUMNS, "alternatives", stretch=0)
         self.alternatives.doubleClicked.connect(lambda _index: self.lock_alternative())
         self.alternative_button = QPushButton("Lock with this &mentor instead")
         self.alternative_button.clicked.connect(self.lock_alternative)
@@ -316,8 +317,7 @@ class SuggestionsView(QWidget):
         if not waiting:
             text = "Nobody is waiting for a mentor."
         else:
-            text = (f"{waiting} waiting · {len(result.suggestions)} suggested · {len(result.unmatched)} not paired · "
-                    f"scores out of {result.max_score:g}")
+            text = f"{waiting} waiting · {len(result.suggestions)} suggested · {len(result.unmatched)} not paired"
         if self.state.elapsed_ms is not None:
             text += f" · worked out in {self.state.elapsed_ms:,.0f} ms"
         self.status.setText(text + (" · working…" if self.state.busy else ""))

@@ -101,9 +101,10 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
-def row_table(model, columns: Sequence[Column], name: str, *, multi: bool = False,
+def row_table(model, columns: Sequence[Column], name: str, *, multi: bool = False, stretch: int | None = None,
               parent: QWidget | None = None) -> QTableView:
-    """A read-only table of whole rows, sized by its columns, the last one stretched."""
+    """A read-only table of whole rows, sized by its columns; column `stretch` (the last when None)
+    takes the room left, so a narrow table elides that column instead of scrolling sideways."""
     table = QTableView(parent)
     table.setObjectName(name)
     table.setModel(model)
@@ -116,8 +117,12 @@ def row_table(model, columns: Sequence[Column], name: str, *, multi: bool = Fals
     # A line of text and a little air: these tables sit several to a page.
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     table.setWordWrap(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     for position, column in enumerate(columns):
         table.setColumnWidth(position, column.width)
+    if stretch is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table

@@ -64,7 +64,8 @@ class WaitingColumns:
         )
         if not compact:
             return full
-        return (replace(full[0], width=150), replace(full[1], width=70), replace(full[-1], width=170),
+        return (replace(full[0], width=150), replace(full[1], width=70),
+                replace(full[-1], title="Suggested mentor", width=170),
                 replace(full[2], width=200))
 
 
