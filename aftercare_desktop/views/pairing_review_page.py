@@ -12,8 +12,6 @@ is saved, and leaving with outcomes not saved asks first.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -42,7 +40,7 @@ from . import dialogs
 from .background import TaskRunner, show_failure
 from .mentoring_page import heading
 from .mentoring_state import MentoringState
-from .suggestions_view import SuggestionLine, bold, days
+from .suggestions_view import SuggestionLine, days
 from .table_model import Column, RowsModel, row_table
 from .waiting_list_view import WaitingListView
 from .widgets import DateField, ErrorLabel, is_dark

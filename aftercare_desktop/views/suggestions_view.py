@@ -284,7 +284,7 @@ class SuggestionsView(QWidget):
         QWidget.setTabOrder(self.table, self.accept_button)
 
         state.run_changed.connect(self.show_run)
-        state.busy_changed.connect(lambda _busy: self._show_status())
+        state.busy_changed.connect(self._busy_changed)
         self._selection_changed()
 
     # -- showing ---------------------------------------------------------------------------------------
@@ -305,6 +305,9 @@ class SuggestionsView(QWidget):
             for b in run.result.broken_locks) or None)
         self.clear_button.setEnabled(bool(self.state.rejected))
         self._reselect(keep)
+        self._show_status()
+
+    def _busy_changed(self, _busy: bool) -> None:
         self._show_status()
 
     def _show_status(self) -> None:

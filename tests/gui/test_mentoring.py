@@ -16,7 +16,6 @@ from aftercare_desktop.views.end_pairing_dialog import EndChoice, EndPairingDial
 from aftercare_desktop.views.main_window import MainWindow
 from aftercare_desktop.views.mentor_profile_dialog import MentorProfileDialog
 from aftercare_desktop.views.mentoring_state import SETTLE_MS
-from aftercare_desktop.views.table_model import RowRole
 from tests.conftest import FIXED_TODAY
 from tests.db.mentoring_data import MentoringBuilder
 
