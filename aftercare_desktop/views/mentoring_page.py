@@ -101,7 +101,4 @@ class MentoringPage(QWidget):
         if answer is dialogs.Leave.SAVE:
             self.state.save_weights()
             return False
-        if answer is dialogs.Leave.DISCARD:
-            self.state.use_team_weights()
-            return True
-        return False
+        return answer is dialogs.Leave.DISCARD  # nothing to undo: they were never saved
