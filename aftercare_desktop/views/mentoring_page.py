@@ -17,15 +17,7 @@ from .mentor_pool_view import MentorPoolView
 from .mentoring_state import MentoringState
 from .suggestions_view import SuggestionsView
 from .waiting_list_view import WaitingListView
-
-
-def heading(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.5)
-    font.setBold(True)
-    label.setFont(font)
-    return label
+from .widgets import heading
 
 
 class MentoringPage(QWidget):

@@ -38,12 +38,11 @@ from ..services.pairing_review import MAX_NOTES, OutcomeData, PairingHealth, Rev
 from ..services.records import StaffRecord
 from . import dialogs
 from .background import TaskRunner, show_failure
-from .mentoring_page import heading
 from .mentoring_state import MentoringState
 from .suggestions_view import SuggestionLine, days
 from .table_model import Column, RowsModel, row_table
 from .waiting_list_view import WaitingListView
-from .widgets import DateField, ErrorLabel, is_dark
+from .widgets import DateField, ErrorLabel, heading, is_dark
 
 # In key order: 1 continue, 2 watch, 3 reassign, 4 end.
 OUTCOMES = (ReviewOutcome.CONTINUE, ReviewOutcome.WATCH, ReviewOutcome.REASSIGN, ReviewOutcome.END)
