@@ -408,8 +408,7 @@ def _pairing_table(run) -> str:
              f"(scores out of {result.max_score:g})", ""]
     rows = [("MENTEE", "MENTOR", "SCORE", "WHY")]
     for s in result.suggestions:
-        best = sorted((c for c in s.breakdown if c.points > 0), key=lambda c: -c.points)[:3]
-        why = ", ".join(c.label.lower() for c in best) or "fits every hard constraint"
+        why = ", ".join(c.label.lower() for c in s.strongest()) or "fits every hard constraint"
         rows.append((run.name(s.mentee_id), run.name(s.mentor_id) + (" (locked)" if s.locked else ""),
                      f"{s.score:.1f}", why))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]

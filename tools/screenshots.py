@@ -17,6 +17,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from aftercare_desktop.app import create_application, open_database  # noqa: E402
+from aftercare_desktop.models.enums import ReviewOutcome  # noqa: E402
 from aftercare_desktop.services import staff  # noqa: E402
 from aftercare_desktop.services.audit import Actor  # noqa: E402
 from aftercare_desktop.services.context import AppContext  # noqa: E402
@@ -82,6 +83,32 @@ def main(argv: list[str] | None = None) -> int:
         app.processEvents()
         shots["profile-validation.png"] = window.grab()
         page.profile.revert()
+
+        mentoring = window.mentoring_page
+        window.sidebar.setCurrentRow(window.pages.indexOf(mentoring))
+        wait_until(app, lambda: mentoring.state.run is not None and not mentoring.state.busy
+                   and mentoring.pool.rows and mentoring.waiting.rows is not None)
+        busy = [row for row in mentoring.pool.rows if row.mentees]
+        if busy:  # a mentor with mentees shows the detail below the table
+            mentoring.pool.select_mentor(busy[0].alumnus_id)
+        settle(app, 0.5)
+        shots["mentor-pool.png"] = window.grab()
+        mentoring.tabs.setCurrentWidget(mentoring.suggestions)
+        settle(app, 0.5)
+        shots["suggestions.png"] = window.grab()
+
+        review = window.review_page
+        window.sidebar.setCurrentRow(window.pages.indexOf(review))
+        wait_until(app, lambda: review.health is not None)
+        settle(app)
+        if review.health:  # an outcome chosen, to show it; left unsaved
+            review.table.selectRow(0)
+            review.draft.set(review.current().pairing_id, ReviewOutcome.WATCH)
+            review.model.refresh(0)
+            review._show_pairing()
+            review._show_counts()
+        shots["pairing-review.png"] = window.grab()
+        review.draft.outcomes.clear()
 
         for name, pixmap in shots.items():
             pixmap.save(str(args.out / name))

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .plan_templates import PlanTemplateService
     from .plans import PlanService
     from .sobriety import SobrietyService
+    from .team_settings import TeamSettingsService
     from .today import TodayService
     from .waiting_list import WaitingListService
 
@@ -118,6 +119,12 @@ class AppContext:
         from .pairing_review import PairingReviewService
 
         return PairingReviewService(self.database, today=self.today)
+
+    @cached_property
+    def team_settings(self) -> TeamSettingsService:
+        from .team_settings import TeamSettingsService
+
+        return TeamSettingsService(self.database)
 
     def set_acting_staff(self, member: StaffRecord) -> None:
         self.acting_staff = member

@@ -210,6 +210,10 @@ class Scored:
         index = _COLUMN[criterion]
         return self.values[index] * self.weights[index]
 
+    def strongest(self, count: int = 3) -> tuple[CriterionScore, ...]:
+        """The criteria that gave the most points, the most first (none that gave nothing)."""
+        return tuple(sorted((c for c in self.breakdown if c.points > 0), key=lambda c: -c.points)[:count])
+
 
 @dataclass(frozen=True)
 class Alternative(Scored):

@@ -272,6 +272,7 @@ class MentorRow:
     completed_pairings: int
     months_sober: int | None
     languages: tuple[str, ...]
+    city: str | None
     gender: Gender | None
     evening_weekend_calls: bool
     training_completed_on: date | None
@@ -415,6 +416,7 @@ class MentorPoolService:
                 available=f.available, capacity=f.profile.capacity, load=active.get(f.alumnus.id, 0),
                 locked=locked.get(f.alumnus.id, 0), completed_pairings=completed.get(f.alumnus.id, 0),
                 months_sober=f.eligibility.months_sober, languages=tuple(f.alumnus.languages or ()),
+                city=f.alumnus.city,
                 gender=f.profile.gender, evening_weekend_calls=f.profile.evening_weekend_calls,
                 training_completed_on=f.profile.training_completed_on,
                 background_check_on=f.profile.background_check_on,

@@ -77,3 +77,28 @@ def ask_reload_after_conflict(parent: QWidget | None, message: str) -> bool:
         QMessageBox.StandardButton.Yes,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_end_pairing(parent: QWidget | None, mentee: str, mentor: str, *, today, immediate: bool = True,
+                    reassign: bool = False, reason=None):
+    """Why a pairing ends (an EndChoice), or None when the coordinator cancels."""
+    from .end_pairing_dialog import EndPairingDialog
+
+    dialog = EndPairingDialog(mentee, mentor, today=today, immediate=immediate, reassign=reassign, reason=reason,
+                              parent=parent)
+    return dialog.chosen() if dialog.exec() == EndPairingDialog.DialogCode.Accepted else None
+
+
+def confirm_review_ends(parent: QWidget | None, lines: list[str]) -> bool:
+    """Saving a review that ends pairings: say which, and let the coordinator go back."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(TITLE)
+    count = len(lines)
+    box.setText(f"Saving this review ends {count} pairing{'s' if count != 1 else ''}:")
+    box.setInformativeText("\n".join(lines[:12]) + (f"\n… and {count - 12} more" if count > 12 else ""))
+    save = box.addButton("Save and end them", QMessageBox.ButtonRole.AcceptRole)
+    back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(back)  # a reflex Enter ends nothing
+    box.exec()
+    return box.clickedButton() is save

@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME, __version__, settings
 from ..services.context import AppContext
 from .alumni_page import AlumniPage
-from .today_page import TodayPage
 from .background import TaskRunner
 from .icons import icon
+from .mentoring_page import MentoringPage
+from .mentoring_state import MentoringState
+from .pairing_review_page import PairingReviewPage
+from .today_page import TodayPage
 
 
 class MainWindow(QMainWindow):
@@ -34,6 +37,10 @@ class MainWindow(QMainWindow):
 
         self.today_page = TodayPage(context, self.runner)
         self.alumni_page = AlumniPage(context, self.runner)
+        # One run of suggestions for both mentor-program pages; they load when first shown.
+        self.mentoring = MentoringState(context, self.runner, self)
+        self.mentoring_page = MentoringPage(context, self.runner, self.mentoring)
+        self.review_page = PairingReviewPage(context, self.runner, self.mentoring)
         self.pages = QStackedWidget()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -42,7 +49,11 @@ class MainWindow(QMainWindow):
         self.sidebar.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._add_page("Today", "today", self.today_page)
         self._add_page("Alumni", "alumni", self.alumni_page)
-        self.today_page.open_requested.connect(self.open_alumnus)
+        self._add_page("Mentoring", "mentoring", self.mentoring_page)
+        self._add_page("Pairing review", "review", self.review_page)
+        for page in (self.today_page, self.mentoring_page, self.review_page):
+            page.open_requested.connect(self.open_alumnus)
+        self.review_page.suggestions_requested.connect(self.show_suggestions)
         self.sidebar.currentRowChanged.connect(self._switch_page)
 
         central = QWidget()
@@ -70,7 +81,8 @@ class MainWindow(QMainWindow):
 
     def _switch_page(self, row: int) -> None:
         current = self.pages.currentWidget()
-        if current is self.alumni_page and self.pages.widget(row) is not current and not self.alumni_page.can_close():
+        leaving = self.pages.widget(row) is not current and hasattr(current, "can_close")
+        if leaving and not current.can_close():
             self.sidebar.blockSignals(True)
             self.sidebar.setCurrentRow(self.pages.currentIndex())
             self.sidebar.blockSignals(False)
@@ -78,6 +90,11 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(row)
         if self.pages.widget(row) is self.today_page and current is not None and current is not self.today_page:
             self.today_page.refresh()  # things may have moved on while on another page
+
+    def show_suggestions(self) -> None:
+        self.sidebar.setCurrentRow(self.pages.indexOf(self.mentoring_page))
+        if self.pages.currentWidget() is self.mentoring_page:
+            self.mentoring_page.tabs.setCurrentWidget(self.mentoring_page.suggestions)
 
     def open_alumnus(self, alumnus_id: int) -> None:
         if self._show_alumni():
@@ -88,7 +105,7 @@ class MainWindow(QMainWindow):
         self.new_action = self._action(file_menu, "&New alumnus…", QKeySequence.StandardKey.New,
                                        self._new_alumnus)
         self.import_action = self._action(file_menu, "&Import alumni…", None, self.import_alumni)
-        self.save_action = self._action(file_menu, "&Save", QKeySequence.StandardKey.Save, self.alumni_page.save)
+        self.save_action = self._action(file_menu, "&Save", QKeySequence.StandardKey.Save, self._save)
         file_menu.addSeparator()
         self.switch_staff_action = self._action(file_menu, "Switch &staff member…", None, self._switch_staff)
         file_menu.addSeparator()
@@ -112,6 +129,12 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
+
+    def _save(self) -> None:
+        """Ctrl+S saves what the page on screen edits: a record, or the pairing review."""
+        page = self.pages.currentWidget()
+        if page is self.alumni_page or page is self.review_page:
+            page.save()
 
     def _show_alumni(self) -> bool:
         if self.pages.currentWidget() is not self.alumni_page:
@@ -183,9 +206,15 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.alumni_page.can_close():
-            event.ignore()
-            return
+        # The page on screen first, so the question is about what the coordinator is looking at.
+        pages = sorted((self.alumni_page, self.review_page, self.mentoring_page),
+                       key=lambda page: page is not self.pages.currentWidget())
+        for page in pages:
+            if not (page.can_quit() if page is self.mentoring_page else page.can_close()):
+                if page is not self.pages.currentWidget():
+                    self.sidebar.setCurrentRow(self.pages.indexOf(page))
+                event.ignore()
+                return
         settings.put(settings.WINDOW_GEOMETRY, self.saveGeometry())
         settings.put(settings.WINDOW_STATE, self.saveState())
         # Let running work finish so no worker thread outlives the window.

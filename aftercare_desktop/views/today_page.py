@@ -7,12 +7,8 @@ Enter on a row logs a check-in; Ctrl+Enter (or double-click) opens the record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -35,14 +31,8 @@ from ..models.enums import WarningLevel, label
 from ..services.context import AppContext
 from ..services.today import TodayData
 from .background import TaskRunner
+from .table_model import Column, RowsModel
 from .widgets import is_dark
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    value: Callable[[Any], Any]
-    width: int = 120
 
 
 def _days(number: int) -> str:
@@ -119,51 +109,16 @@ SECTIONS: tuple[tuple[str, tuple[Column, ...], bool], ...] = (
     ), False),
 )
 
-LEVEL_COLORS = {WarningLevel.HIGH: ("#fde2e1", "#5c1f1c"), WarningLevel.WATCH: ("#fff4d6", "#4d3b00")}
+def _level_tone(row) -> str | None:
+    """Rows of the attention queue are tinted by their level (the other sections have none)."""
+    return {WarningLevel.HIGH: "high", WarningLevel.WATCH: "watch"}.get(getattr(row, "level", None))
 
 
-class SectionModel(QAbstractTableModel):
+class SectionModel(RowsModel):
     """The rows of one Today section, shown through named columns."""
 
     def __init__(self, columns: tuple[Column, ...], parent: QObject | None = None):
-        super().__init__(parent)
-        self._columns = columns
-        self._rows: tuple = ()
-        self.dark = False
-
-    def set_rows(self, rows: tuple) -> None:
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int):
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._columns)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return str(self._columns[index.column()].value(row))
-        level = getattr(row, "level", None)
-        if level in LEVEL_COLORS and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-            background, foreground = LEVEL_COLORS[level]
-            if self.dark:
-                background, foreground = foreground, background
-            return QColor(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self._columns):
-            return self._columns[section].title
-        return None
+        super().__init__(columns, parent, tone=_level_tone)
 
 
 class SectionView(QGroupBox):

@@ -53,6 +53,16 @@ class EnumCombo(QComboBox):
         self.setCurrentIndex(max(index, 0))
 
 
+def heading(text: str) -> QLabel:
+    """A page's title, half as large again as the text and bold."""
+    title = QLabel(text)
+    font = title.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    font.setBold(True)
+    title.setFont(font)
+    return title
+
+
 def is_dark(widget: QWidget) -> bool:
     return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
 

@@ -41,6 +41,8 @@ class DialogAnswers:
         self.duplicates_ok = False
         self.delete_ok = False
         self.reload_ok = False
+        self.end_choice = None  # an EndChoice, or None to cancel ending a pairing
+        self.review_ends_ok = False
         self.asked: list[str] = []
         self.problems: list[str] = []
 
@@ -59,5 +61,7 @@ def answers(monkeypatch) -> DialogAnswers:
     monkeypatch.setattr(dialogs, "confirm_possible_duplicates", ask("duplicates", "duplicates_ok"))
     monkeypatch.setattr(dialogs, "confirm_hard_delete", ask("delete", "delete_ok"))
     monkeypatch.setattr(dialogs, "ask_reload_after_conflict", ask("reload", "reload_ok"))
+    monkeypatch.setattr(dialogs, "ask_end_pairing", ask("end_pairing", "end_choice"))
+    monkeypatch.setattr(dialogs, "confirm_review_ends", ask("review_ends", "review_ends_ok"))
     monkeypatch.setattr(dialogs, "show_problem", lambda _parent, message: answers.problems.append(message))
     return answers
