@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -20,10 +23,12 @@ from ..services.context import AppContext
 from .alumni_page import AlumniPage
 from .background import TaskRunner
 from .icons import icon
-from .mentoring_page import MentoringPage
-from .mentoring_state import MentoringState
-from .pairing_review_page import PairingReviewPage
 from .today_page import TodayPage
+
+if TYPE_CHECKING:
+    from .mentoring_page import MentoringPage
+    from .mentoring_state import MentoringState
+    from .pairing_review_page import PairingReviewPage
 
 
 class MainWindow(QMainWindow):
@@ -37,10 +42,10 @@ class MainWindow(QMainWindow):
 
         self.today_page = TodayPage(context, self.runner)
         self.alumni_page = AlumniPage(context, self.runner)
-        # One run of suggestions for both mentor-program pages; they load when first shown.
-        self.mentoring = MentoringState(context, self.runner, self)
-        self.mentoring_page = MentoringPage(context, self.runner, self.mentoring)
-        self.review_page = PairingReviewPage(context, self.runner, self.mentoring)
+        # The mentor-program pages are built when first opened: their modules (the pairing engine with
+        # numpy and scipy) take over a second to load, which the start of the day does not need.
+        self._mentoring: MentoringState | None = None
+        self._deferred: dict[int, Callable[[], QWidget]] = {}
         self.pages = QStackedWidget()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -49,11 +54,9 @@ class MainWindow(QMainWindow):
         self.sidebar.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._add_page("Today", "today", self.today_page)
         self._add_page("Alumni", "alumni", self.alumni_page)
-        self._add_page("Mentoring", "mentoring", self.mentoring_page)
-        self._add_page("Pairing review", "review", self.review_page)
-        for page in (self.today_page, self.mentoring_page, self.review_page):
-            page.open_requested.connect(self.open_alumnus)
-        self.review_page.suggestions_requested.connect(self.show_suggestions)
+        self._mentoring_row = self._add_page("Mentoring", "mentoring", build=self._build_mentoring_page)
+        self._review_row = self._add_page("Pairing review", "review", build=self._build_review_page)
+        self.today_page.open_requested.connect(self.open_alumnus)
         self.sidebar.currentRowChanged.connect(self._switch_page)
 
         central = QWidget()
@@ -74,14 +77,66 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         self._restore_geometry()
 
-    def _add_page(self, title: str, icon_name: str, page: QWidget) -> None:
-        item = QListWidgetItem(icon(icon_name), title)
-        self.sidebar.addItem(item)
-        self.pages.addWidget(page)
+    def _add_page(self, title: str, icon_name: str, page: QWidget | None = None, *,
+                  build: Callable[[], QWidget] | None = None) -> int:
+        """Add a sidebar entry and its page, or a stand-in that `build` replaces when first needed."""
+        self.sidebar.addItem(QListWidgetItem(icon(icon_name), title))
+        if page is None:
+            page = QWidget()
+            self._deferred[id(page)] = build
+        return self.pages.addWidget(page)
+
+    def _page_at(self, row: int) -> QWidget:
+        """The page of a sidebar row, built now if it was waiting to be."""
+        widget = self.pages.widget(row)
+        build = self._deferred.pop(id(widget), None)
+        if build is not None:
+            page = build()
+            self.pages.insertWidget(row, page)
+            self.pages.removeWidget(widget)
+            widget.deleteLater()
+            widget = page
+        return widget
+
+    def _built(self, row: int) -> QWidget | None:
+        widget = self.pages.widget(row)
+        return None if id(widget) in self._deferred else widget
+
+    @property
+    def mentoring(self) -> MentoringState:
+        """One run of suggestions shared by both mentor-program pages."""
+        if self._mentoring is None:
+            from .mentoring_state import MentoringState
+
+            self._mentoring = MentoringState(self.context, self.runner, self)
+        return self._mentoring
+
+    @property
+    def mentoring_page(self) -> MentoringPage:
+        return self._page_at(self._mentoring_row)
+
+    @property
+    def review_page(self) -> PairingReviewPage:
+        return self._page_at(self._review_row)
+
+    def _build_mentoring_page(self) -> QWidget:
+        from .mentoring_page import MentoringPage
+
+        page = MentoringPage(self.context, self.runner, self.mentoring)
+        page.open_requested.connect(self.open_alumnus)
+        return page
+
+    def _build_review_page(self) -> QWidget:
+        from .pairing_review_page import PairingReviewPage
+
+        page = PairingReviewPage(self.context, self.runner, self.mentoring)
+        page.open_requested.connect(self.open_alumnus)
+        page.suggestions_requested.connect(self.show_suggestions)
+        return page
 
     def _switch_page(self, row: int) -> None:
         current = self.pages.currentWidget()
-        leaving = self.pages.widget(row) is not current and hasattr(current, "can_close")
+        leaving = self._page_at(row) is not current and hasattr(current, "can_close")
         if leaving and not current.can_close():
             self.sidebar.blockSignals(True)
             self.sidebar.setCurrentRow(self.pages.currentIndex())
@@ -133,7 +188,7 @@ class MainWindow(QMainWindow):
     def _save(self) -> None:
         """Ctrl+S saves what the page on screen edits: a record, or the pairing review."""
         page = self.pages.currentWidget()
-        if page is self.alumni_page or page is self.review_page:
+        if page is self.alumni_page or page is self._built(self._review_row):
             page.save()
 
     def _show_alumni(self) -> bool:
@@ -207,10 +262,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # The page on screen first, so the question is about what the coordinator is looking at.
-        pages = sorted((self.alumni_page, self.review_page, self.mentoring_page),
-                       key=lambda page: page is not self.pages.currentWidget())
+        mentoring_page = self._built(self._mentoring_row)
+        built = [page for page in (self.alumni_page, self._built(self._review_row), mentoring_page) if page]
+        pages = sorted(built, key=lambda page: page is not self.pages.currentWidget())
         for page in pages:
-            if not (page.can_quit() if page is self.mentoring_page else page.can_close()):
+            if not (page.can_quit() if page is mentoring_page else page.can_close()):
                 if page is not self.pages.currentWidget():
                     self.sidebar.setCurrentRow(self.pages.indexOf(page))
                 event.ignore()

@@ -1,5 +1,8 @@
 """The frame around the pages: title, shortcuts, remembered geometry, and who is working."""
 
+import subprocess
+import sys
+
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -115,3 +118,27 @@ def test_staff_dialog_accepts_nothing_when_no_name_matches(qtbot):
 
 def pytest_fail(message):
     raise AssertionError(message)
+
+
+def test_the_start_of_the_day_does_not_load_the_pairing_engine(tmp_path):
+    """The mentor-program pages (numpy, scipy: over a second to import) wait until first opened."""
+    script = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from aftercare_desktop.app import open_database\n"
+        "from aftercare_desktop.services.audit import Actor\n"
+        "from aftercare_desktop.services.context import AppContext\n"
+        "from aftercare_desktop.views.main_window import MainWindow\n"
+        f"database = open_database({str(tmp_path / 'start.sqlite')!r}, demo=False)\n"
+        "window = MainWindow(AppContext(database, Actor(None)))\n"
+        "window.show()\n"
+        "started = 'aftercare_desktop.services.matching' in sys.modules\n"
+        "window.sidebar.setCurrentRow(window.pages.indexOf(window.mentoring_page))\n"
+        "opened = 'aftercare_desktop.services.matching' in sys.modules\n"
+        "print(started, opened, window.pages.currentWidget() is window.mentoring_page)\n"
+        "window.close(); database.dispose()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["False", "True", "True"]
