@@ -21,6 +21,7 @@ log = logging.getLogger("aftercare.db")
 ENV_DATABASE_URL = "AFTERCARE_DATABASE_URL"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+SQLITE_CACHE_KIB = 64 * 1024  # per connection, taken only as pages are read
 
 
 def resolve_url(value: str | os.PathLike[str]) -> URL:
@@ -93,6 +94,9 @@ def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
+    # The Today page reads every active alumnus's row, plan and check-in digest: with SQLite's
+    # default 2 MB cache, each load would fetch most of those pages from the file again.
+    cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     cursor.close()
 
 
