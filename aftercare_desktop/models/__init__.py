@@ -3,7 +3,7 @@
 from .alumnus import Alumnus, AlumniStatusChange, SupportContact
 from .audit import AuditEvent
 from .base import Base, UTCDateTime, utcnow
-from .checkin import CheckIn, MeetingAttendance
+from .checkin import CheckIn, CheckInDigest, MeetingAttendance
 from .plan import (
     AftercarePlan,
     PlanGoal,
@@ -24,6 +24,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CheckIn",
+    "CheckInDigest",
     "MeetingAttendance",
     "MilestoneCelebration",
     "PlanGoal",
