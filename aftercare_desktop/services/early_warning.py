@@ -32,6 +32,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
+from functools import lru_cache
 from operator import methodcaller
 from time import perf_counter as time_now
 from typing import NamedTuple, Protocol
@@ -488,20 +489,19 @@ def warning_signs(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
     if not any(map(_ENDS_WITH_SIGNS, window)):
         return _NOTHING
     counts: dict[str, int] = {}
-    first: dict[str, date] = {}
-    for checkin in window:  # newest first: the last date seen is the earliest
-        signs = set(packed_signs(checkin))
-        if not signs:
-            continue
-        on = packed_day(checkin)
-        for sign in signs:
+    earliest: dict[str, str] = {}
+    for checkin in window:  # newest first: the last one seen is the earliest
+        for sign in set(packed_signs(checkin)):
             counts[sign] = counts.get(sign, 0) + 1
-            first[sign] = on
+            earliest[sign] = checkin
+    least = ctx.settings.warning_sign_count
+    first = {sign: packed_day(earliest[sign]) for sign, count in counts.items() if count >= least}
+    if not first:
+        return _NOTHING
     total = len(window)
     reasons = []
-    for sign, count in sorted(counts.items(), key=lambda item: (-item[1], first[item[0]], item[0])):
-        if count < ctx.settings.warning_sign_count:
-            continue
+    for sign in sorted(first, key=lambda sign: (-counts[sign], first[sign], sign)):
+        count = counts[sign]
         where = "in the last check-in" if total == 1 else f"in {count} of the last {total} check-ins"
         reasons.append(Reason(Signal.WARNING_SIGNS, f"{_sign_words(sign)} ticked {where}", first[sign]))
     return tuple(reasons)
@@ -797,6 +797,7 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time(0)).astimezone(timezone.utc)
 
 
+@lru_cache(maxsize=4096)  # a team ticks the same few combinations again and again
 def _signs(raw: str | None) -> tuple[str, ...]:
     if not raw or raw == "[]":
         return ()
@@ -969,8 +970,12 @@ def _last_two_packed(alumni: Table, instrument: str, today: date, postgres: bool
 
 
 def _assessment_facts(packed: str) -> tuple[AssessmentFact, ...]:
-    return tuple(AssessmentFact(date.fromisoformat(part[:10]), int(part[11:]))
-                 for part in packed.split(_PART_SEPARATOR))
+    """The facts of `_last_two_packed`'s string (one or two results)."""
+    fact, day = AssessmentFact._make, date.fromisoformat
+    newest, separator, before = packed.partition(_PART_SEPARATOR)
+    if not separator:
+        return (fact((day(newest[:10]), int(newest[11:]))),)
+    return fact((day(newest[:10]), int(newest[11:]))), fact((day(before[:10]), int(before[11:])))
 
 
 def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
