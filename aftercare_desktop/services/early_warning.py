@@ -6,9 +6,12 @@ Two halves, so that every rule can be tested at its boundaries without a databas
   "today". Each returns the reasons it finds, written as a colleague would say them, each with the
   date its signal began (the first day the rule would have fired, or the first event of the pattern).
 - **The loader** (`load_caseload`) gathers the facts of a whole caseload in a handful of set-based
-  statements: one row per alumnus carries the plan, the last conversation, the attempts since, and the
-  recent check-ins packed into one string (see `pack`); meetings, assessments and returns to use
-  follow in one statement each. Never one query per alumnus (that is the baseline in bench/).
+  statements: one row per alumnus carries the plan, the two newest BARC-10 and AWARE results, the last
+  conversation, the attempts since, and the recent check-ins packed into one string (see `pack`);
+  meetings and returns to use follow in one statement each. Never one query per alumnus (that is the
+  baseline in bench/). The check-in parts come from each alumnus's digest (`CheckInDigest`, the same
+  SQL run when their check-ins last changed; see `refresh_digests`), or from the check-ins
+  themselves when there is none or it holds a check-in dated after today.
 
 Levels (`level_for`):
 - **high**: a return to use in the last `recurrence_window_days` (30), or `high_level_signals` (2) or
@@ -869,11 +872,7 @@ def _checkin_parts(alumni: Table, end: datetime | None, lookback: datetime | Non
         .correlate(alumni)
         .subquery()
     )
-    if postgres:
-        joined = func.string_agg(latest.c.packed, aggregate_order_by(
-            literal(_PART_SEPARATOR), latest.c.occurred_at.desc(), latest.c.id.desc()))
-    else:  # SQLite (before 3.44) has no ORDER BY in aggregates; it concatenates the rows as ordered above
-        joined = func.group_concat(latest.c.packed, _PART_SEPARATOR)
+    joined = _newest_joined(latest, "packed", (latest.c.occurred_at.desc(), latest.c.id.desc()), postgres)
     later = check_ins.alias("later")
     streak = (
         select(_joined_text(cast(func.count(), Text), epoch_seconds(func.min(later.c.occurred_at)),

@@ -117,12 +117,13 @@ def checkins_due(caseload: Caseload, settings: TeamSettingsValues,
     """
     horizon = today + timedelta(days=settings.due_soon_days)
     default = settings.default_checkin_cadence
+    every = {cadence: timedelta(days=days) for cadence, days in CADENCE_DAYS.items()}
     overdue: list[CheckinDueRow] = []
     due: list[CheckinDueRow] = []
     people = caseload.people
     for facts in caseload.facts:
         cadence = facts.cadence or default
-        due_on = (facts.last_reached_on or facts.contact_start) + timedelta(days=CADENCE_DAYS[cadence])
+        due_on = (facts.last_reached_on or facts.contact_start) + every[cadence]
         if due_on > horizon:
             continue
         person = people[facts.alumnus_id]
