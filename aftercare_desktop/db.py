@@ -24,6 +24,7 @@ BUSY_TIMEOUT_MS = 10_000
 # Rows ANALYZE samples per index: statistics good enough to choose an index, in a fraction of a second
 # on 100,000 alumni (SQLite's advice for PRAGMA optimize).
 ANALYSIS_LIMIT = 1000
+SQLITE_CACHE_KIB = 64 * 1024  # per connection, taken only as pages are read
 
 
 def resolve_url(value: str | os.PathLike[str]) -> URL:
@@ -96,6 +97,9 @@ def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
+    # The Today page reads every active alumnus's row, plan and check-in digest: with SQLite's
+    # default 2 MB cache, each load would fetch most of those pages from the file again.
+    cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     cursor.close()
 
 

@@ -80,6 +80,7 @@ def build(path: str, seed: int, alumni: int = ALUMNI, checkins: int = CHECKINS) 
     from aftercare_desktop.db import Database, resolve_url
     from aftercare_desktop.schema import ensure_schema
     from aftercare_desktop.services.demo_data import generate
+    from aftercare_desktop.services.early_warning import refresh_missing_digests
 
     database = Database.open(resolve_url(path), create_folder=True)
     try:
@@ -94,6 +95,18 @@ def build(path: str, seed: int, alumni: int = ALUMNI, checkins: int = CHECKINS) 
         connection.execute("PRAGMA cache_size = -262144")
         with connection:
             counts = fill(connection, random.Random(f"bench-caseload/{seed}"), checkins)
+    finally:
+        connection.close()
+    # The check-ins written here deleted their alumni's digests (a trigger), as a bulk import would;
+    # the app's own refresh makes them again.
+    database = Database.open(resolve_url(path))
+    try:
+        with database.engine.begin() as link:
+            refresh_missing_digests(link)
+    finally:
+        database.dispose()
+    connection = sqlite3.connect(path)
+    try:
         connection.execute("ANALYZE")
     finally:
         connection.close()

@@ -3,7 +3,6 @@
 from .alumnus import Alumnus, AlumniStatusChange, SupportContact
 from .audit import AuditEvent
 from .base import Base, UTCDateTime, utcnow
-from .checkin import CheckIn, MeetingAttendance
 from .mentoring import (
     DoNotPair,
     MenteeProfile,
@@ -13,6 +12,7 @@ from .mentoring import (
     PairingReviewAttendee,
     PairingReviewOutcome,
 )
+from .checkin import CheckIn, CheckInDigest, MeetingAttendance
 from .disclosure import Disclosure
 from .plan import (
     AftercarePlan,
@@ -36,6 +36,7 @@ __all__ = [
     "CheckIn",
     "DoNotPair",
     "Disclosure",
+    "CheckInDigest",
     "MeetingAttendance",
     "MenteeProfile",
     "MentorPairing",

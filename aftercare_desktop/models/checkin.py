@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, utcnow
@@ -37,6 +37,26 @@ class CheckIn(Base):
     follow_up_due: Mapped[date | None] = mapped_column(Date)
     follow_up_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CheckInDigest(Base):
+    """What the early-warning engine reads about one alumnus's check-ins, worked out once per change.
+
+    A cache kept honest by the database: triggers (migration 0005) delete an alumnus's digest in the
+    same transaction as any insert, delete or change of one of their check-ins, and make an empty one
+    for a new alumnus (who has none yet). Digests are only ever written by
+    `early_warning.refresh_digests`, from the check-ins themselves; an alumnus without one is read
+    from the check-ins directly. See `early_warning` for the formats.
+    """
+
+    __tablename__ = "check_in_digests"
+
+    alumnus_id: Mapped[int] = mapped_column(
+        ForeignKey("alumni.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    newest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # of any outcome; None: no check-ins
+    last_reached: Mapped[int | None] = mapped_column(BigInteger)  # seconds since 1970 (UTC)
+    unanswered: Mapped[str | None] = mapped_column(Text)  # "count first-attempt-seconds not-calls"
+    recent: Mapped[str | None] = mapped_column(Text)  # reached check-ins, packed, newest first
 
 
 class MeetingAttendance(Base):

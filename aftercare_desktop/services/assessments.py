@@ -36,6 +36,7 @@ from ..models.enums import AlumniStatus, AuditAction
 from ..models.recovery import AssessmentResult
 from . import audit
 from .audit import Actor
+from .sql import no_index
 from .instruments import (
     Cadence,
     CutOff,
@@ -225,10 +226,17 @@ class AssessmentService:
     def due_assessments(self, today: date | None = None,
                         alumnus_ids: Iterable[int] | None = None) -> list[DueAssessment]:
         """(alumnus id, instrument code, due date) for every active alumnus due or overdue on `today`.
+        Sorted by due date, alumnus, code."""
+        make = DueAssessment._make
+        return [make((alumnus_id, code, on)) for on, alumnus_id, code in self.due(today, alumnus_ids)]
 
-        One query for everyone (the Today page and the early-warning engine ask for 20,000 alumni):
-        a row per alumnus with the discharge date and, per instrument, the latest administration,
-        each found by a look-up in ix_assessment_results_alumnus. Sorted by due date, alumnus, code.
+    def due(self, today: date | None = None,
+            alumnus_ids: Iterable[int] | None = None) -> list[tuple[date, int, str]]:
+        """`due_assessments` as plain (due date, alumnus id, code) tuples, in that order.
+
+        One query for everyone (the Today page asks for 20,000 alumni): a row per alumnus with the
+        discharge date and, per instrument, the latest administration, each found by a look-up in
+        ix_assessment_results_alumnus.
         """
         today = today or self._today()
         scheduled = [(code, d.cadence) for code, d in self.instruments.items() if d.cadence is not None]
@@ -245,7 +253,7 @@ class AssessmentService:
         ]
         query = (
             select(Alumnus.id, Alumnus.discharge_date, *latest)
-            .where(Alumnus.status == AlumniStatus.ACTIVE, Alumnus.archived_at.is_(None),
+            .where(no_index(Alumnus.status) == AlumniStatus.ACTIVE, Alumnus.archived_at.is_(None),
                    Alumnus.discharge_date.is_not(None))
         )
         if wanted is not None and len(wanted) <= _IN_LIST_LIMIT:
@@ -254,16 +262,21 @@ class AssessmentService:
             # Plain rows through the connection: no ORM bookkeeping for 20,000 of them.
             rows = session.connection().execute(query).all()
         due: list[tuple[date, int, str]] = []
+        # Many alumni share a discharge date, and most of a large caseload have the same few
+        # histories (none yet, or on schedule): each (instrument, discharge, last given) is worked out once.
+        known: dict[tuple[int, date, date | None], date] = {}
         for alumnus_id, discharge_date, *last_given in rows:
             if wanted is not None and alumnus_id not in wanted:
                 continue
-            for (code, cadence), given in zip(scheduled, last_given):
-                on = due_date(cadence, discharge_date, given)
+            for position, given in enumerate(last_given):
+                key = (position, discharge_date, given)
+                on = known.get(key)
+                if on is None:
+                    on = known[key] = due_date(scheduled[position][1], discharge_date, given)
                 if on <= today:
-                    due.append((on, alumnus_id, code))
+                    due.append((on, alumnus_id, scheduled[position][0]))
         due.sort()
-        make = DueAssessment._make
-        return [make((alumnus_id, code, on)) for on, alumnus_id, code in due]
+        return due
 
 
 def _history(session: Session, alumnus_id: int) -> list[AssessmentRecord]:

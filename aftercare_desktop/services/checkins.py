@@ -29,6 +29,7 @@ from ..models.enums import (
 )
 from . import audit
 from .audit import Actor
+from .early_warning import refresh_digests
 from .validation import Problem
 
 ENTITY = "check_in"
@@ -336,6 +337,8 @@ class CheckInService:
                 session.rollback()
                 raise AftercareError("The staff member or mentor chosen no longer exists.") from None
             audit.record(session, actor, AuditAction.CREATE, ENTITY, row.id, _stored_fields(clean))
+            # The insert deleted the alumnus's digest (a trigger); the Today page reads the new one.
+            refresh_digests(session.connection(), [alumnus_id])
             session.commit()
             return self._one(session, row.id)
 

@@ -83,6 +83,7 @@ from ..paths import resource
 from .alumni import refresh_search_keys
 from .assessments import due_date
 from .demo_mentoring import MentoringStep
+from .early_warning import refresh_missing_digests
 from .instruments import AWARE as AWARE_CODE
 from .instruments import BARC_10, Direction, InstrumentDefinition, load_instruments, score, whole_months_between
 from .plans import CRISIS_LINES, ROLE_FOR_RELATION
@@ -187,6 +188,8 @@ def generate(
                                   checkins_per_alumnus=checkins_per_alumnus)
                 for step in steps:
                     step.run(context, step_rng(seed, step.name))
+                # The check-ins written deleted their alumni's digests (a trigger); the Today page reads them.
+                refresh_missing_digests(connection)
         finally:
             if cache_size is not None:
                 connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")

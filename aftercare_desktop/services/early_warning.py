@@ -6,9 +6,12 @@ Two halves, so that every rule can be tested at its boundaries without a databas
   "today". Each returns the reasons it finds, written as a colleague would say them, each with the
   date its signal began (the first day the rule would have fired, or the first event of the pattern).
 - **The loader** (`load_caseload`) gathers the facts of a whole caseload in a handful of set-based
-  statements: one row per alumnus carries the plan, the last conversation, the attempts since, and the
-  recent check-ins packed into one string (see `pack`); meetings, assessments and returns to use
-  follow in one statement each. Never one query per alumnus (that is the baseline in bench/).
+  statements: one row per alumnus carries the plan, the two newest BARC-10 and AWARE results, the last
+  conversation, the attempts since, and the recent check-ins packed into one string (see `pack`);
+  meetings and returns to use follow in one statement each. Never one query per alumnus (that is the
+  baseline in bench/). The check-in parts come from each alumnus's digest (`CheckInDigest`, the same
+  SQL run when their check-ins last changed; see `refresh_digests`), or from the check-ins
+  themselves when there is none or it holds a check-in dated after today.
 
 Levels (`level_for`):
 - **high**: a return to use in the last `recurrence_window_days` (30), or `high_level_signals` (2) or
@@ -32,19 +35,26 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
+from functools import lru_cache
+from operator import methodcaller
+from time import perf_counter as time_now
 from typing import NamedTuple, Protocol
 
 from sqlalchemy import (
     BigInteger,
+    Table,
     Text,
     and_,
     case,
     cast,
+    delete,
     func,
     literal,
     or_,
     select,
 )
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import FunctionElement
@@ -55,6 +65,7 @@ from ..models import (
     Alumnus,
     AssessmentResult,
     CheckIn,
+    CheckInDigest,
     MeetingAttendance,
     MentorPairing,
     PlanMeeting,
@@ -72,9 +83,11 @@ from ..models.enums import (
     WarningLevel,
     label,
 )
+from .bulk import gc_paused
 from .instruments import AWARE as AWARE_CODE
 from .instruments import BARC_10 as BARC_10_CODE
-from .team_settings import TeamSettingsValues, stored_values
+from .sql import no_index
+from .team_settings import SPECS, TeamSettingsValues, stored_values
 
 log = logging.getLogger("aftercare.early_warning")
 
@@ -167,6 +180,8 @@ class MentorFact(NamedTuple):
 #   [21:]   meetings attended (digits, or nothing) ";" the warning signs as JSON (nothing when none)
 _HEX = "0123456789abcdef"
 _TIME = slice(2, 21)
+_ZERO = ord("0")
+_ENDS_WITH_SIGNS = methodcaller("endswith", "]")
 
 
 def utc_text(moment: datetime) -> str:
@@ -378,13 +393,20 @@ def meetings_missed(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
     start = ctx.meetings_start
     if facts.plan_started_on is None or facts.plan_started_on > start:
         return _NOTHING
+    settings = ctx.settings
+    weeks = settings.meetings_window_weeks
+    expected = facts.meetings_per_week * weeks
+
+    def too_few(missed: int) -> bool:
+        return missed < settings.meetings_missed_least or missed < settings.meetings_missed_share * expected - EPSILON
+
+    if too_few(max(0, expected - facts.meetings_recorded_attended)):
+        return _NOTHING  # not even by the records alone; reports can only add meetings attended
     reported = [n for c in _since(facts.recent, ctx.meetings_from) if (n := packed_meetings(c)) is not None]
     if not facts.meetings_recorded and not reported:
         return _NOTHING
-    weeks = ctx.settings.meetings_window_weeks
-    expected = facts.meetings_per_week * weeks
     missed = max(0, expected - max(facts.meetings_recorded_attended, sum(reported)))
-    if missed < ctx.settings.meetings_missed_least or missed < ctx.settings.meetings_missed_share * expected - EPSILON:
+    if too_few(missed):
         return _NOTHING
     period = "week" if weeks == 1 else f"{weeks} weeks"
     text = f"Missed {missed} of {expected} expected meetings in the last {period}"
@@ -396,16 +418,24 @@ def mood_below_baseline(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, 
     average over the check-ins before them. Begins with the first check-in of the low stretch."""
     settings = ctx.settings
     window = settings.mood_window_checkins
-    if len(facts.recent) < window + MIN_MOOD_BASELINE:
+    checkins = facts.recent
+    if len(checkins) < window + MIN_MOOD_BASELINE:
         return _NOTHING
-    rated = [c for c in facts.recent if c[0] != "-"]
-    if len(rated) < window + MIN_MOOD_BASELINE:
+    # The mood digits as one string: summing its bytes is the cheap way over 15,000 alumni.
+    moods = "".join([c[0] for c in checkins])
+    rated = checkins
+    if "-" in moods:
+        rated = [c for c in checkins if c[0] != "-"]
+        moods = moods.replace("-", "")
+    if len(moods) < window + MIN_MOOD_BASELINE:
         return _NOTHING
-    recent, baseline = rated[:window], rated[window:window + settings.mood_baseline_checkins]
-    now = sum(int(c[0]) for c in recent) / window
-    usual = sum(int(c[0]) for c in baseline) / len(baseline)
+    recent = moods[:window].encode()
+    baseline = moods[window:window + settings.mood_baseline_checkins].encode()
+    now = (sum(recent) - _ZERO * window) / window
+    usual = (sum(baseline) - _ZERO * len(baseline)) / len(baseline)
     if now > usual - settings.mood_drop + EPSILON:
         return _NOTHING
+    recent = rated[:window]
     text = f"Mood {_number(now)} over the last {_plural(window, 'check-in')}, below their usual {_number(usual)}"
     return (Reason(Signal.MOOD_LOW, text, packed_day(recent[-1])),)
 
@@ -432,13 +462,19 @@ def cravings_rising(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
     `craving_slope` per check-in, and higher at the end than at the start. Begins with the first
     check-in of the window."""
     window = ctx.settings.craving_window_checkins
-    if len(facts.recent) < window:
+    checkins = facts.recent
+    if len(checkins) < window:
         return _NOTHING
-    rated = [c for c in facts.recent if c[1] != "-"][:window]
-    if len(rated) < window:
-        return _NOTHING
+    cravings = "".join([c[1] for c in checkins])
+    rated = checkins
+    if "-" in cravings:
+        rated = [c for c in checkins if c[1] != "-"]
+        cravings = cravings.replace("-", "")
+    if len(cravings) < window or cravings[0] <= cravings[window - 1]:
+        return _NOTHING  # too few, or no higher at the end than at the start (hex digits sort as their values)
+    rated = rated[:window]
     values = [int(c[1], 16) for c in reversed(rated)]  # oldest first
-    if values[-1] <= values[0] or slope(values) < ctx.settings.craving_slope - EPSILON:
+    if slope(values) < ctx.settings.craving_slope - EPSILON:
         return _NOTHING
     text = f"Cravings rising: {values[0]} → {values[-1]} over the last {window} check-ins"
     return (Reason(Signal.CRAVINGS_RISING, text, packed_day(rated[-1])),)
@@ -447,24 +483,26 @@ def cravings_rising(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
 def warning_signs(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
     """The same warning sign ticked in `warning_sign_count` or more of the reached check-ins of the
     last `warning_sign_days` days; one reason per sign, beginning with the first check-in it was in."""
+    # Packed signs end the string ("…;[…]"); most people have ticked none in any recent check-in.
+    if not any(map(_ENDS_WITH_SIGNS, facts.recent)):
+        return _NOTHING
     window = _since(facts.recent, ctx.signs_from)
-    if not any(c[-1] == "]" for c in window):  # packed signs end the string: "…;[…]"
+    if not any(map(_ENDS_WITH_SIGNS, window)):
         return _NOTHING
     counts: dict[str, int] = {}
-    first: dict[str, date] = {}
-    for checkin in window:  # newest first: the last date seen is the earliest
-        signs = set(packed_signs(checkin))
-        if not signs:
-            continue
-        on = packed_day(checkin)
-        for sign in signs:
+    earliest: dict[str, str] = {}
+    for checkin in window:  # newest first: the last one seen is the earliest
+        for sign in set(packed_signs(checkin)):
             counts[sign] = counts.get(sign, 0) + 1
-            first[sign] = on
+            earliest[sign] = checkin
+    least = ctx.settings.warning_sign_count
+    first = {sign: packed_day(earliest[sign]) for sign, count in counts.items() if count >= least}
+    if not first:
+        return _NOTHING
     total = len(window)
     reasons = []
-    for sign, count in sorted(counts.items(), key=lambda item: (-item[1], first[item[0]], item[0])):
-        if count < ctx.settings.warning_sign_count:
-            continue
+    for sign in sorted(first, key=lambda sign: (-counts[sign], first[sign], sign)):
+        count = counts[sign]
         where = "in the last check-in" if total == 1 else f"in {count} of the last {total} check-ins"
         reasons.append(Reason(Signal.WARNING_SIGNS, f"{_sign_words(sign)} ticked {where}", first[sign]))
     return tuple(reasons)
@@ -597,6 +635,7 @@ class Caseload:
 
     people: dict[int, Person]
     facts: list[AlumnusFacts]
+    undigested: tuple[int, ...] = ()  # read from their check-ins for want of a digest (see `keep_digests`)
 
 
 def queue(caseload: Caseload, settings: TeamSettingsValues, today: date) -> list[AttentionRow]:
@@ -748,6 +787,7 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time(0)).astimezone(timezone.utc)
 
 
+@lru_cache(maxsize=4096)  # a team ticks the same few combinations again and again
 def _signs(raw: str | None) -> tuple[str, ...]:
     if not raw or raw == "[]":
         return ()
@@ -767,7 +807,7 @@ class CaseloadFilter:
 
     def conditions(self) -> list:
         a = Alumnus.__table__.c
-        conditions = [a.status == AlumniStatus.ACTIVE.value, a.archived_at.is_(None)]
+        conditions = [no_index(a.status) == AlumniStatus.ACTIVE.value, a.archived_at.is_(None)]
         if self.caseworker_id is not None:
             conditions.append(a.caseworker_id == self.caseworker_id)
         if self.alumni_ids is not None:
@@ -787,168 +827,281 @@ def contact_start(plan_started_on: date | None, opted_in_on: date | None, discha
     return created_on, ContactStart.RECORD
 
 
-def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
-                  which: CaseloadFilter = CaseloadFilter(),
-                  mentors: MentorSource | None = None) -> Caseload:
-    """The facts of every alumnus in `which`, in six set-based statements.
-
-    Everything is "as of today": nothing dated after today counts.
-    """
-    ctx = RuleContext.of(settings, today)
-    alumni, check_ins = Alumnus.__table__, CheckIn.__table__
-    a, c, p = alumni.c, check_ins.c, AftercarePlan.__table__.c
-    conditions = which.conditions()
-    end = day_start(today + timedelta(days=1))
+def _checkin_parts(alumni: Table, end: datetime | None, lookback: datetime | None, kept: int,
+                   postgres: bool) -> tuple:
+    """Scalar subqueries, correlated with `alumni`, over each alumnus's check-ins before `end` (None:
+    all of them): the newest check-in's time, the last reached one (seconds since 1970), the recent
+    reached ones packed (at most `kept`, none before `lookback`, newest first, joined with
+    `_PART_SEPARATOR`), and the attempts since the last conversation ("count first-attempt-seconds
+    not-calls", NULL when none). Each is a walk of ix_check_ins_alumnus_occurred from its newest end,
+    so the cost follows the caseload, not the length of anyone's history. The live loader and the
+    digests (`refresh_digests`) are made by the very same SQL."""
+    check_ins = CheckIn.__table__
+    a, c = alumni.c, check_ins.c
     reached = c.outcome == CheckinOutcome.REACHED.value
-    postgres = session.get_bind().dialect.name == "postgresql"
 
-    # 1. One row per alumnus: who they are, their active plan, the last reached check-in, the recent
-    #    reached check-ins packed into one string, and the attempts since the last conversation (none
-    #    of them answered). Every check-in part is a walk of the (alumnus_id, occurred_at) index from
-    #    its newest end, so the cost follows the caseload, not the length of anyone's history.
-    per_week = (
-        select(func.coalesce(func.sum(PlanMeeting.__table__.c.per_week), 0))
-        .where(PlanMeeting.__table__.c.plan_id == p.id)
-        .scalar_subquery()
-    )
+    def before_end(column):
+        return [] if end is None else [column < end]
+
+    newest = select(func.max(c.occurred_at)).where(c.alumnus_id == a.id, *before_end(c.occurred_at))
     last_reached = (
-        select(c.occurred_at).where(c.alumnus_id == a.id, reached, c.occurred_at < end)
+        select(c.occurred_at).where(c.alumnus_id == a.id, reached, *before_end(c.occurred_at))
         .order_by(c.occurred_at.desc()).limit(1)
         .correlate(alumni)  # also inside the streak's subquery below, two levels down
         .scalar_subquery()
     )
-    kept = recent_checkins_kept(settings)
+    since = [] if lookback is None else [c.occurred_at >= lookback]
     latest = (
         select(_packed_checkin(c, postgres).label("packed"), c.occurred_at, c.id)
-        .where(c.alumnus_id == a.id, reached, c.occurred_at >= day_start(ctx.lookback_start), c.occurred_at < end)
+        .where(c.alumnus_id == a.id, reached, *since, *before_end(c.occurred_at))
         .order_by(c.occurred_at.desc(), c.id.desc())
         .limit(kept)
         .correlate(alumni)
         .subquery()
     )
-    if postgres:
-        from sqlalchemy.dialects.postgresql import aggregate_order_by  # a fifth of a second to import
-
-        joined = func.string_agg(latest.c.packed, aggregate_order_by(
-            literal(_PART_SEPARATOR), latest.c.occurred_at.desc(), latest.c.id.desc()))
-    else:  # SQLite (before 3.44) has no ORDER BY in aggregates; it concatenates the rows as ordered above
-        joined = func.group_concat(latest.c.packed, _PART_SEPARATOR)
+    joined = _newest_joined(latest, "packed", (latest.c.occurred_at.desc(), latest.c.id.desc()), postgres)
     later = check_ins.alias("later")
     streak = (
         select(_joined_text(cast(func.count(), Text), epoch_seconds(func.min(later.c.occurred_at)),
                             func.sum(case((later.c.method == CheckinMethod.CALL.value, 0), else_=1))))
-        .where(later.c.alumnus_id == a.id, later.c.occurred_at < end,
+        .where(later.c.alumnus_id == a.id, *before_end(later.c.occurred_at),
                # A plain lower bound (not "IS NULL OR …") so that the index range starts there.
                later.c.occurred_at > func.coalesce(last_reached, _BEFORE_ANYTHING))
         .scalar_subquery()
     )
+    return (newest.scalar_subquery(), epoch_seconds(last_reached), select(joined).scalar_subquery(), streak)
+
+
+# How many recent check-ins a digest keeps: as many as the largest settings can ask for.
+DIGEST_RECENT = max(
+    int(SPECS["mood_window_checkins"].info.maximum) + int(SPECS["mood_baseline_checkins"].info.maximum),
+    int(SPECS["craving_window_checkins"].info.maximum),
+)
+_REFRESH_CHUNK = 500
+
+
+def refresh_digests(connection: Connection, alumni_ids: Iterable[int]) -> int:
+    """Work out these alumni's check-in digests again, from their check-ins, in the caller's
+    transaction (which commits them). Returns how many alumni were asked for.
+
+    On PostgreSQL the alumni rows are locked first, as the check-in trigger locks them: a check-in
+    being logged meanwhile is either seen here or deletes this digest when it commits.
+    """
+    digests = CheckInDigest.__table__
+    alumni = Alumnus.__table__
+    postgres = connection.dialect.name == "postgresql"
+    ids = sorted(set(alumni_ids))
+    newest, last_reached, recent, unanswered = _checkin_parts(alumni, None, None, DIGEST_RECENT, postgres)
+    for first in range(0, len(ids), _REFRESH_CHUNK):
+        chunk = ids[first:first + _REFRESH_CHUNK]
+        if postgres:
+            connection.execute(select(alumni.c.id).where(alumni.c.id.in_(chunk)).order_by(alumni.c.id)
+                               .with_for_update(key_share=True))
+        connection.execute(delete(digests).where(digests.c.alumnus_id.in_(chunk)))
+        connection.execute(digests.insert().from_select(
+            ["alumnus_id", "newest_at", "last_reached", "recent", "unanswered"],
+            select(alumni.c.id, newest, last_reached, recent, unanswered).where(alumni.c.id.in_(chunk)),
+        ))
+    return len(ids)
+
+
+def refresh_missing_digests(connection: Connection) -> int:
+    """Digests for every alumnus without one (after check-ins were written in bulk)."""
+    d = CheckInDigest.__table__.c
+    a = Alumnus.__table__.c
+    missing = connection.execute(
+        select(a.id).where(~select(d.alumnus_id).where(d.alumnus_id == a.id).exists())).scalars().all()
+    return refresh_digests(connection, missing)
+
+
+def keep_digests(database: Database, caseload: Caseload) -> None:
+    """Write the digests a load had to do without, so that the next load finds them (the first
+    load after the upgrade, or after check-ins were written in bulk). A failure only costs speed."""
+    if not caseload.undigested:
+        return
+    started = time_now()
+    try:
+        with database.engine.begin() as connection:
+            written = refresh_digests(connection, caseload.undigested)
+    except DBAPIError:
+        log.warning("could not write %s check-in digests; the Today page stays slower", len(caseload.undigested),
+                    exc_info=True)
+        return
+    log.info("wrote %s check-in digests in %.0f ms", written, (time_now() - started) * 1000)
+
+
+def _newest_joined(rows, value, order: tuple, postgres: bool):
+    """The `value`s of a subquery's rows joined with `_PART_SEPARATOR`, in `order` (its ORDER BY)."""
+    if postgres:
+        from sqlalchemy.dialects.postgresql import aggregate_order_by  # a fifth of a second to import
+
+        return func.string_agg(rows.c[value], aggregate_order_by(literal(_PART_SEPARATOR), *order))
+    # SQLite (before 3.44) has no ORDER BY in aggregates; it concatenates the rows as the subquery orders them.
+    return func.group_concat(rows.c[value], _PART_SEPARATOR)
+
+
+def _last_two_packed(alumni: Table, instrument: str, today: date, postgres: bool):
+    """An alumnus's two newest results of `instrument` up to today, newest first (same day: the later
+    entry), as "YYYY-MM-DD total" joined with `_PART_SEPARATOR`; NULL when none."""
+    r = AssessmentResult.__table__.c
+    newest = (
+        select(_cat(cast(r.administered_on, Text), " ", cast(r.total, Text)).label("packed"), r.administered_on,
+               r.id)
+        .where(r.alumnus_id == alumni.c.id, r.instrument == instrument, r.administered_on <= today)
+        .order_by(r.administered_on.desc(), r.id.desc())
+        .limit(2)
+        .correlate(alumni)
+        .subquery()
+    )
+    order = (newest.c.administered_on.desc(), newest.c.id.desc())
+    return select(_newest_joined(newest, "packed", order, postgres)).scalar_subquery()
+
+
+def _assessment_facts(packed: str) -> tuple[AssessmentFact, ...]:
+    """The facts of `_last_two_packed`'s string (one or two results)."""
+    fact, day = AssessmentFact._make, date.fromisoformat
+    newest, separator, before = packed.partition(_PART_SEPARATOR)
+    if not separator:
+        return (fact((day(newest[:10]), int(newest[11:]))),)
+    return fact((day(newest[:10]), int(newest[11:]))), fact((day(before[:10]), int(before[11:])))
+
+
+def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
+                  which: CaseloadFilter = CaseloadFilter(),
+                  mentors: MentorSource | None = None) -> Caseload:
+    """The facts of every alumnus in `which`, in four set-based statements (five once mentoring exists).
+
+    Everything is "as of today": nothing dated after today counts.
+    """
+    ctx = RuleContext.of(settings, today)
+    alumni = Alumnus.__table__
+    a, p = alumni.c, AftercarePlan.__table__.c
+    conditions = which.conditions()
+    end = day_start(today + timedelta(days=1))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    kept = recent_checkins_kept(settings)
+    lookback = day_start(ctx.lookback_start)
+
+    # 1. One row per alumnus: who they are, their active plan, their two newest BARC-10 and AWARE
+    #    results, and their check-ins: the last conversation, the recent reached check-ins packed into
+    #    one string, and the attempts since the last conversation (none of them answered). Check-ins
+    #    are read from the alumnus's digest when it holds nothing after today (a check-in logged for
+    #    tomorrow, a clock off on some desk), else from the check-ins themselves (`_checkin_parts`);
+    #    CASE runs those subqueries only when needed.
+    per_week = (
+        select(func.coalesce(func.sum(PlanMeeting.__table__.c.per_week), 0))
+        .where(PlanMeeting.__table__.c.plan_id == p.id)
+        .scalar_subquery()
+    )
+    _newest, live_last, live_recent, live_streak = _checkin_parts(alumni, end, lookback, kept, postgres)
+    joins = alumni.outerjoin(AftercarePlan.__table__, and_(p.alumnus_id == a.id, p.status == PlanStatus.ACTIVE.value))
+    if kept <= DIGEST_RECENT:
+        digests = CheckInDigest.__table__
+        d = digests.c
+        joins = joins.outerjoin(digests, d.alumnus_id == a.id)
+        fresh = and_(d.alumnus_id.is_not(None), or_(d.newest_at.is_(None), d.newest_at < end))
+        digested = case((fresh, 0), (d.alumnus_id.is_(None), 1), else_=2)  # 1: no digest yet
+        last_at = case((fresh, d.last_reached), else_=live_last)
+        recent_parts = case((fresh, d.recent), else_=live_recent)
+        streak = case((fresh, d.unanswered), else_=live_streak)
+    else:
+        digested, last_at, recent_parts, streak = literal(2), live_last, live_recent, live_streak
+    # The record's creation counts only for someone with no plan, no opt-in and no discharge date.
+    created = case((and_(p.start_date.is_(None), a.opted_in_on.is_(None), a.discharge_date.is_(None)),
+                    epoch_seconds(a.created_at)))
     query = (
         select(a.id, a.client_id, a.first_name, a.last_name, a.preferred_name, a.sort_name, a.caseworker_id,
-               a.discharge_date, a.sobriety_start_date, a.opted_in_on, epoch_seconds(a.created_at), p.version,
-               p.checkin_cadence, p.start_date, per_week, epoch_seconds(last_reached),
-               select(joined).scalar_subquery(), streak)
-        .select_from(alumni.outerjoin(
-            AftercarePlan.__table__, and_(p.alumnus_id == a.id, p.status == PlanStatus.ACTIVE.value)))
+               a.discharge_date, a.sobriety_start_date, a.opted_in_on, created, p.version,
+               p.checkin_cadence, p.start_date, per_week, digested, last_at, recent_parts, streak,
+               _last_two_packed(alumni, BARC10, today, postgres), _last_two_packed(alumni, AWARE, today, postgres))
+        .select_from(joins)
         .where(*conditions)
     )
     people: dict[int, Person] = {}
     facts: dict[int, AlumnusFacts] = {}
     versions: dict[int, int] = {}
+    undigested: list[int] = []
     separator = _PART_SEPARATOR
+    lookback_text = utc_text(lookback)
     for (alumnus_id, client_id, first, last, preferred, sort_name, caseworker_id, discharged, sober_since,
-         opted_in_on, created, version, cadence, plan_start, meetings, last_at, recent,
-         attempts) in session.execute(query):
+         opted_in_on, created_at, version, cadence, plan_start, meetings, state, last_at, recent,
+         attempts, barc, aware) in session.execute(query):
         if alumnus_id in facts and (version or 0) < versions[alumnus_id]:
             continue  # were there ever two active plans, the newest wins
         versions[alumnus_id] = version or 0
+        if state == 1:
+            undigested.append(alumnus_id)
         people[alumnus_id] = Person(alumnus_id, client_id, first, last, preferred, sort_name, caseworker_id,
                                     discharged, sober_since)
-        start, kind = contact_start(plan_start, opted_in_on, discharged, _local_day(created))
-        f = facts[alumnus_id] = AlumnusFacts(alumnus_id, start, kind, cadence, plan_start,
-                                             int(meetings or 0) if cadence is not None else 0)
+        if plan_start is not None:
+            f = AlumnusFacts(alumnus_id, plan_start, ContactStart.PLAN, cadence, plan_start,
+                             int(meetings) if cadence is not None else 0)
+        else:
+            start, kind = contact_start(None, opted_in_on, discharged,
+                                        _local_day(created_at) if created_at is not None else None)
+            f = AlumnusFacts(alumnus_id, start, kind, cadence)
+        facts[alumnus_id] = f
         if last_at is not None:
             f.last_reached_on = _local_day(last_at)
         if recent:
-            f.recent = tuple(recent.split(separator))
+            # A digest keeps more than `kept`, and older ones than the lookback; newest first.
+            parts = recent.split(separator, kept)
+            if len(parts) > kept:
+                del parts[kept:]
+            if parts[-1][_TIME] < lookback_text:
+                parts = [part for part in parts if part[_TIME] >= lookback_text]
+            f.recent = tuple(parts)
         if attempts:
             count, first_attempt, not_calls = attempts.split(" ")
             f.unanswered_in_a_row = int(count)
             f.unanswered_since = _local_day(int(first_attempt))
             f.unanswered_all_calls = not_calls == "0"
+        if barc:
+            f.barc10 = _assessment_facts(barc)
+        if aware:
+            f.aware = _assessment_facts(aware)
     if not facts:
-        return Caseload(people, [])
-    caseload = select(a.id).where(*conditions)
+        return Caseload(people, [], tuple(undigested))
+    # For everyone, one pass over the (small) tables below is cheaper than a look-up per alumnus;
+    # rows of those not followed (inactive, archived) are passed over here.
+    narrowed = which.caseworker_id is not None or which.alumni_ids is not None
+
+    def in_caseload(column) -> list:
+        return [column.in_(select(a.id).where(*conditions))] if narrowed else []
 
     # 2. Meeting attendance recorded in the meetings window.
     m = MeetingAttendance.__table__.c
     meetings_query = (
         select(m.alumnus_id, func.count(), func.sum(case((m.attended, 1), else_=0)))
-        .where(m.alumnus_id.in_(caseload), m.met_on >= ctx.meetings_start, m.met_on <= today)
+        .where(m.met_on >= ctx.meetings_start, m.met_on <= today,
+               *in_caseload(m.alumnus_id))
         .group_by(m.alumnus_id)
     )
     for alumnus_id, recorded, attended in session.execute(meetings_query):
-        f = facts[alumnus_id]
-        f.meetings_recorded, f.meetings_recorded_attended = recorded, int(attended or 0)
-
-    # 3. The last two BARC-10 and AWARE results.
-    narrowed = which.caseworker_id is not None or which.alumni_ids is not None
-    for (alumnus_id, instrument), results in _last_two_results(session, caseload, narrowed, today).items():
         f = facts.get(alumnus_id)
-        if f is None:
-            continue  # not followed (inactive or archived)
-        if instrument == BARC10:
-            f.barc10 = results
-        else:
-            f.aware = results
+        if f is not None:
+            f.meetings_recorded, f.meetings_recorded_attended = recorded, int(attended or 0)
 
-    # 4. The latest return to use in the recurrence window.
+    # 3. The latest return to use in the recurrence window.
     e = RecurrenceEvent.__table__.c
     events_query = (
         select(e.alumnus_id, e.occurred_on, e.kind)
-        .where(e.alumnus_id.in_(caseload), e.occurred_on <= today,
-               e.occurred_on >= today - timedelta(days=settings.recurrence_window_days))
+        .where(e.occurred_on <= today, e.occurred_on >= today - timedelta(days=settings.recurrence_window_days),
+               *in_caseload(e.alumnus_id))
         .order_by(e.alumnus_id, e.occurred_on, e.id)
     )
     for alumnus_id, on, kind in session.execute(events_query):
-        facts[alumnus_id].last_recurrence = RecurrenceFact(on, kind)  # the newest comes last
+        f = facts.get(alumnus_id)
+        if f is not None:
+            f.last_recurrence = RecurrenceFact(on, kind)  # the newest comes last
 
-    # 5. Active mentor pairings and the mentor's last contact.
+    # 4. Active mentor pairings and the mentor's last contact.
     source = mentors or PairingTableSource()
     for alumnus_id, mentor in source.mentor_facts(session, facts.keys(), today, end).items():
         if alumnus_id in facts:
             facts[alumnus_id].mentor = mentor
 
-    return Caseload(people, list(facts.values()))
-
-
-def _last_two_results(session: Session, caseload, narrowed: bool,
-                      today: date) -> dict[tuple[int, str], tuple[AssessmentFact, ...]]:
-    """Each alumnus's two newest BARC-10 and AWARE results, newest first (same day: the later entry).
-
-    For everyone, one pass over the results table is cheaper than finding the two newest of each
-    person through the index (a few results per person and year); for one caseload, the index.
-    """
-    r = AssessmentResult.__table__.c
-    # The date as its ISO text: compared as text, and made a date only for the two kept.
-    query = select(r.alumnus_id, r.instrument, cast(r.administered_on, Text), r.id, r.total).where(
-        r.instrument.in_((BARC10, AWARE)), r.administered_on <= today)
-    if narrowed:
-        query = query.where(r.alumnus_id.in_(caseload))
-    best: dict[tuple[int, str], list[tuple[str, int, int]]] = {}
-    for alumnus_id, instrument, on, result_id, total in session.execute(query):
-        key = (alumnus_id, instrument)
-        item = (on, result_id, total)
-        top = best.get(key)
-        if top is None:
-            best[key] = [item]
-        elif len(top) == 1:
-            top.insert(0 if item > top[0] else 1, item)
-        elif item > top[1]:
-            top[1] = item
-            if item > top[0]:
-                top.reverse()
-    day = date.fromisoformat
-    return {key: tuple(AssessmentFact(day(on), total) for on, _, total in top) for key, top in best.items()}
+    return Caseload(people, list(facts.values()), tuple(undigested))
 
 
 class AttentionService:
@@ -962,10 +1115,13 @@ class AttentionService:
 
     def queue(self, caseworker_id: int | None = None) -> list[AttentionRow]:
         today = self._today()
-        with self.database.session() as session:
-            settings = stored_values(session)
-            caseload = load_caseload(session, settings, today, CaseloadFilter(caseworker_id), self._mentors)
-        return queue(caseload, settings, today)
+        with gc_paused():
+            with self.database.session() as session:
+                settings = stored_values(session)
+                caseload = load_caseload(session, settings, today, CaseloadFilter(caseworker_id), self._mentors)
+            rows = queue(caseload, settings, today)
+        keep_digests(self.database, caseload)
+        return rows
 
     def assess_alumnus(self, alumnus_id: int) -> Attention | None:
         """One alumnus's level and reasons (None: not followed — not active, or archived)."""
@@ -974,6 +1130,7 @@ class AttentionService:
             settings = stored_values(session)
             caseload = load_caseload(session, settings, today, CaseloadFilter(alumni_ids=(alumnus_id,)),
                                      self._mentors)
+        keep_digests(self.database, caseload)
         if not caseload.facts:
             return None
         return assess(caseload.facts[0], settings, today)

@@ -26,17 +26,20 @@ from ..db import Database
 from ..models import Alumnus, CheckIn
 from ..models.enums import CADENCE_DAYS, CheckinCadence
 from .assessments import AssessmentService
+from .bulk import gc_paused
 from .early_warning import (
     AttentionRow,
     Caseload,
     CaseloadFilter,
     MentorSource,
     epoch_seconds,
+    keep_digests,
     local_day,
     load_caseload,
     queue,
 )
 from .sobriety import SobrietyService, UpcomingMilestone
+from .sql import no_index
 from .team_settings import TeamSettingsValues, stored_values
 
 log = logging.getLogger("aftercare.today")
@@ -114,12 +117,13 @@ def checkins_due(caseload: Caseload, settings: TeamSettingsValues,
     """
     horizon = today + timedelta(days=settings.due_soon_days)
     default = settings.default_checkin_cadence
+    every = {cadence: timedelta(days=days) for cadence, days in CADENCE_DAYS.items()}
     overdue: list[CheckinDueRow] = []
     due: list[CheckinDueRow] = []
     people = caseload.people
     for facts in caseload.facts:
         cadence = facts.cadence or default
-        due_on = (facts.last_reached_on or facts.contact_start) + timedelta(days=CADENCE_DAYS[cadence])
+        due_on = (facts.last_reached_on or facts.contact_start) + every[cadence]
         if due_on > horizon:
             continue
         person = people[facts.alumnus_id]
@@ -143,6 +147,15 @@ class TodayService:
 
     def load(self, caseworker_id: int | None = None) -> TodayData:
         started = time.perf_counter()
+        with gc_paused():
+            data, caseload = self._load(caseworker_id)
+        keep_digests(self.database, caseload)
+        log.info("today page for %s alumni in %.0f ms: %s", len(caseload.facts),
+                 (time.perf_counter() - started) * 1000,
+                 ", ".join(f"{section.key} {section.count}" for section in data.sections))
+        return data
+
+    def _load(self, caseworker_id: int | None) -> tuple[TodayData, Caseload]:
         today = self._today()
         with self.database.session() as session:
             settings = stored_values(session)
@@ -161,10 +174,7 @@ class TodayService:
             Section("milestones", "Upcoming milestones", tuple(milestones)),
             Section("assessments", "Assessments due", tuple(assessments)),
         )
-        log.info("today page for %s alumni in %.0f ms: %s", len(caseload.facts),
-                 (time.perf_counter() - started) * 1000,
-                 ", ".join(f"{section.key} {section.count}" for section in data.sections))
-        return data
+        return data, caseload
 
     @staticmethod
     def _follow_ups(session, caseload: Caseload, today: date, caseworker_id: int | None) -> list[FollowUpRow]:
@@ -173,7 +183,9 @@ class TodayService:
         query = (
             select(c.id, c.alumnus_id, c.follow_up_due, epoch_seconds(c.occurred_at))
             .select_from(CheckIn.__table__.join(Alumnus.__table__, Alumnus.__table__.c.id == c.alumnus_id))
-            .where(c.follow_up_due <= today, c.follow_up_done_at.is_(None),
+            # Through the due dates so far (a range of ix_check_ins_follow_up); given "done IS NULL" too,
+            # SQLite's planner skips through every distinct due date, the million without one included.
+            .where(c.follow_up_due <= today, no_index(c.follow_up_done_at).is_(None),
                    *CaseloadFilter(caseworker_id).conditions())
             .order_by(c.follow_up_due, c.id)
         )
@@ -190,9 +202,10 @@ class TodayService:
         """Assessments due by `assessment_days_ahead` days from today (or overdue); soonest first."""
         horizon = today + timedelta(days=settings.assessment_days_ahead)
         wanted = None if caseworker_id is None else list(caseload.people)
+        people = caseload.people
         rows = []
-        for alumnus_id, instrument, due_on in self._assessments.due_assessments(horizon, wanted):
-            person = caseload.people.get(alumnus_id)
+        for due_on, alumnus_id, instrument in self._assessments.due(horizon, wanted):
+            person = people.get(alumnus_id)
             if person is not None:
                 rows.append(AssessmentDueRow(alumnus_id, person.name, person.client_id, instrument, due_on,
                                              (today - due_on).days))
