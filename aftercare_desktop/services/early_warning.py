@@ -45,6 +45,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -880,6 +881,23 @@ DIGEST_RECENT = max(
 _REFRESH_CHUNK = 500
 
 
+@lru_cache(maxsize=2)
+def _refresh_statements(postgres: bool) -> tuple:
+    """The statements of `refresh_digests` for a list of alumni ids bound as "ids", made once: building
+    them costs more than running them for the one alumnus a logged check-in changes."""
+    digests = CheckInDigest.__table__
+    alumni = Alumnus.__table__
+    ids = bindparam("ids", expanding=True)
+    newest, last_reached, recent, unanswered = _checkin_parts(alumni, None, None, DIGEST_RECENT, postgres)
+    lock = select(alumni.c.id).where(alumni.c.id.in_(ids)).order_by(alumni.c.id).with_for_update(key_share=True)
+    forget = delete(digests).where(digests.c.alumnus_id.in_(ids))
+    work_out = digests.insert().from_select(
+        ["alumnus_id", "newest_at", "last_reached", "recent", "unanswered"],
+        select(alumni.c.id, newest, last_reached, recent, unanswered).where(alumni.c.id.in_(ids)),
+    )
+    return (lock,) if postgres else (), forget, work_out
+
+
 def refresh_digests(connection: Connection, alumni_ids: Iterable[int]) -> int:
     """Work out these alumni's check-in digests again, from their check-ins, in the caller's
     transaction (which commits them). Returns how many alumni were asked for.
@@ -887,21 +905,14 @@ def refresh_digests(connection: Connection, alumni_ids: Iterable[int]) -> int:
     On PostgreSQL the alumni rows are locked first, as the check-in trigger locks them: a check-in
     being logged meanwhile is either seen here or deletes this digest when it commits.
     """
-    digests = CheckInDigest.__table__
-    alumni = Alumnus.__table__
-    postgres = connection.dialect.name == "postgresql"
+    locks, forget, work_out = _refresh_statements(connection.dialect.name == "postgresql")
     ids = sorted(set(alumni_ids))
-    newest, last_reached, recent, unanswered = _checkin_parts(alumni, None, None, DIGEST_RECENT, postgres)
     for first in range(0, len(ids), _REFRESH_CHUNK):
-        chunk = ids[first:first + _REFRESH_CHUNK]
-        if postgres:
-            connection.execute(select(alumni.c.id).where(alumni.c.id.in_(chunk)).order_by(alumni.c.id)
-                               .with_for_update(key_share=True))
-        connection.execute(delete(digests).where(digests.c.alumnus_id.in_(chunk)))
-        connection.execute(digests.insert().from_select(
-            ["alumnus_id", "newest_at", "last_reached", "recent", "unanswered"],
-            select(alumni.c.id, newest, last_reached, recent, unanswered).where(alumni.c.id.in_(chunk)),
-        ))
+        chunk = {"ids": ids[first:first + _REFRESH_CHUNK]}
+        for lock in locks:
+            connection.execute(lock, chunk)
+        connection.execute(forget, chunk)
+        connection.execute(work_out, chunk)
     return len(ids)
 
 
