@@ -42,6 +42,11 @@ class MainWindow(QMainWindow):
         self.sidebar.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._add_page("Today", "today", self.today_page)
         self._add_page("Alumni", "alumni", self.alumni_page)
+        # Built when first shown: the documents (reportlab, QtPdf) would slow every start-up.
+        self.reports_page = None
+        self._reports_placeholder = QWidget()
+        self._add_page("Reports", "reports", self._reports_placeholder)
+        self._staff: list = []
         self.today_page.open_requested.connect(self.open_alumnus)
         self.sidebar.currentRowChanged.connect(self._switch_page)
 
@@ -69,6 +74,8 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(page)
 
     def _switch_page(self, row: int) -> None:
+        if self.pages.widget(row) is self._reports_placeholder:
+            self.show_reports(select=False)
         current = self.pages.currentWidget()
         if current is self.alumni_page and self.pages.widget(row) is not current and not self.alumni_page.can_close():
             self.sidebar.blockSignals(True)
@@ -78,6 +85,24 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(row)
         if self.pages.widget(row) is self.today_page and current is not None and current is not self.today_page:
             self.today_page.refresh()  # things may have moved on while on another page
+
+    def show_reports(self, select: bool = True):
+        """The Reports page, built the first time it is asked for."""
+        if self.reports_page is None:
+            from .reports_page import ReportsPage
+
+            page = ReportsPage(self.context, self.runner)
+            page.open_requested.connect(self.open_alumnus)
+            index = self.pages.indexOf(self._reports_placeholder)
+            self.pages.insertWidget(index, page)
+            self.pages.removeWidget(self._reports_placeholder)
+            self._reports_placeholder.deleteLater()
+            self._reports_placeholder = None
+            self.reports_page = page
+            page.set_staff(self._staff)
+        if select:
+            self.sidebar.setCurrentRow(self.pages.indexOf(self.reports_page))
+        return self.reports_page
 
     def open_alumnus(self, alumnus_id: int) -> None:
         if self._show_alumni():
@@ -90,6 +115,11 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(file_menu, "&Import alumni…", None, self.import_alumni)
         self.save_action = self._action(file_menu, "&Save", QKeySequence.StandardKey.Save, self.alumni_page.save)
         file_menu.addSeparator()
+        self.export_action = self._action(file_menu, "&Export PDF…", QKeySequence("Ctrl+E"),
+                                          lambda: self.export_document(print_first=False))
+        self.print_action = self._action(file_menu, "&Print…", QKeySequence.StandardKey.Print,
+                                         lambda: self.export_document(print_first=True))
+        file_menu.addSeparator()
         self.switch_staff_action = self._action(file_menu, "Switch &staff member…", None, self._switch_staff)
         file_menu.addSeparator()
         # Ctrl+Q everywhere: not every platform binds a standard Quit key.
@@ -100,6 +130,8 @@ class MainWindow(QMainWindow):
         self.find_action = self._action(edit_menu, "&Find alumnus", QKeySequence.StandardKey.Find, self._find)
         edit_menu.addSeparator()
         self.templates_action = self._action(edit_menu, "Aftercare plan &templates…", None, self.edit_templates)
+        self.organisation_action = self._action(edit_menu, "&Organisation and notices…", None,
+                                                self.edit_organisation)
 
         help_menu = self.menuBar().addMenu("&Help")
         about = self._action(help_menu, f"&About {APP_NAME}", None, self.show_about)
@@ -141,6 +173,29 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    def edit_organisation(self):
+        from .organisation_dialog import OrganisationDialog
+
+        dialog = OrganisationDialog(self.context, self.runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def export_document(self, print_first: bool = False):
+        """File → Export PDF… / Print…: about the open record, or the person selected on Today."""
+        current = self.pages.currentWidget()
+        dialog = None
+        if current is self.alumni_page and self.alumni_page.currentWidget() is self.alumni_page.profile:
+            dialog = self.alumni_page.profile.export_document(print_first=print_first)
+        elif current is self.today_page:
+            dialog = self.today_page.export_document(print_first=print_first)
+        elif current is self.reports_page and current is not None:
+            return None  # the page has its own buttons
+        if dialog is None:
+            self.statusBar().showMessage("Open a record, or select someone on the Today page, to export or print "
+                                         "their documents.", 6000)
+        return dialog
+
     def _switch_staff(self) -> None:
         from ..app import choose_acting_staff
 
@@ -153,7 +208,10 @@ class MainWindow(QMainWindow):
 
     def refresh_staff(self) -> None:
         staff = self.context.staff_members()
+        self._staff = staff
         self.alumni_page.set_staff(staff)
+        if self.reports_page is not None:
+            self.reports_page.set_staff(staff)
         who = self.context.acting_staff.display_name if self.context.acting_staff else "nobody chosen"
         self.staff_label.setText(f"Working as: {who}")
 
@@ -183,7 +241,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.alumni_page.can_close():
+        if not self.alumni_page.can_close() or (self.reports_page is not None and not self.reports_page.can_close()):
             event.ignore()
             return
         settings.put(settings.WINDOW_GEOMETRY, self.saveGeometry())
