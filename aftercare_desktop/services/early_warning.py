@@ -644,18 +644,16 @@ class PairingTableSource:
     COLUMNS = ("mentee_id", "mentor_id", "started_on", "ended_on")
 
     def __init__(self) -> None:
-        # Looked up once per instance (one is made per read): a report's look back asks fifty times.
-        self._table: Table | None | bool = False
+        # Reflected once it is found (a report's look back asks fifty times); looked for again until then.
+        self._table: Table | None = None
 
     def _pairings(self, connection) -> Table | None:
-        if self._table is False:
-            self._table = None
-            if inspect(connection).has_table(self.TABLE):
-                table = Table(self.TABLE, MetaData(), autoload_with=connection)
-                if all(name in table.c for name in self.COLUMNS):
-                    self._table = table
-                else:
-                    log.warning("table %s lacks the expected columns; mentor contact is not checked", self.TABLE)
+        if self._table is None and inspect(connection).has_table(self.TABLE):
+            table = Table(self.TABLE, MetaData(), autoload_with=connection)
+            if all(name in table.c for name in self.COLUMNS):
+                self._table = table
+            else:
+                log.warning("table %s lacks the expected columns; mentor contact is not checked", self.TABLE)
         return self._table
 
     def mentor_facts(self, session: Session, alumni: Collection[int], today: date,
@@ -1015,15 +1013,18 @@ class AttentionService:
             history = load_history(session, alumnus_id)
             if history is None:
                 return []
-            mentors = self._mentors or PairingTableSource()
+            mentors = self._mentors
+            if mentors is None and inspect(session.connection()).has_table(PairingTableSource.TABLE):
+                mentors = PairingTableSource()  # looked for once here, not on each of the days
             found = []
             for day in sorted(set(days)):
                 if day > today:
                     break
                 ctx = RuleContext.of(settings, day)
                 facts = history.facts_on(ctx)
-                facts.mentor = mentors.mentor_facts(session, [alumnus_id], day, day_start(day + timedelta(days=1))
-                                                    ).get(alumnus_id)
+                if mentors is not None:
+                    end = day_start(day + timedelta(days=1))
+                    facts.mentor = mentors.mentor_facts(session, [alumnus_id], day, end).get(alumnus_id)
                 found.append((day, judge(facts, ctx)))
         return found
 
@@ -1033,7 +1034,6 @@ class AttentionService:
 
 class _Contact(NamedTuple):
     at: datetime
-    id: int
     reached: bool
     is_call: bool
     packed: str  # see `pack`
@@ -1114,10 +1114,10 @@ def load_history(session: Session, alumnus_id: int) -> AlumnusHistory | None:
         per_week = int(session.scalar(select(func.coalesce(func.sum(m.per_week), 0)).where(m.plan_id == plan.id)))
     c = CheckIn.__table__.c
     contacts = tuple(
-        _Contact(at, id_, outcome == CheckinOutcome.REACHED.value, method == CheckinMethod.CALL.value,
+        _Contact(at, outcome == CheckinOutcome.REACHED.value, method == CheckinMethod.CALL.value,
                  pack(CheckinFact(at.astimezone().date(), mood, craving, meetings, tuple(signs or ()), at)))
-        for id_, at, outcome, method, mood, craving, meetings, signs in session.execute(
-            select(c.id, c.occurred_at, c.outcome, c.method, c.mood, c.craving, c.meetings_attended, c.warning_signs)
+        for at, outcome, method, mood, craving, meetings, signs in session.execute(
+            select(c.occurred_at, c.outcome, c.method, c.mood, c.craving, c.meetings_attended, c.warning_signs)
             .where(c.alumnus_id == alumnus_id).order_by(c.occurred_at.desc(), c.id.desc()))
     )
     ma = MeetingAttendance.__table__.c

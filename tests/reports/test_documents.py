@@ -12,7 +12,16 @@ from PIL import Image
 from pypdf import PdfReader
 
 from aftercare_desktop.models.enums import NoticeStatement, PaperSize
-from aftercare_desktop.reports import ALL_SECTIONS, DocumentKind, ExportRequest, Notice, Period, Section
+from aftercare_desktop.reports import (
+    ALL_SECTIONS,
+    DocumentKind,
+    ExportRequest,
+    ExportService,
+    MentorPairingLine,
+    Notice,
+    Period,
+    Section,
+)
 from aftercare_desktop.services.team_settings import TeamSettingsService, logo_text
 from tests.reports.conftest import TODAY, checked, pages_text, text_sizes
 from tests.reports.story import SISTER, SPONSOR
@@ -198,3 +207,21 @@ def test_a_brand_new_alumnus_still_gets_sensible_documents(service, story):
     cards = " ".join(pages_text(service.render(ExportRequest(DocumentKind.WALLET_CARD,
                                                              alumnus_id=story.newcomer_id)).pdf))
     assert cards.count("Ask your caseworker to add people here.") == 8 and cards.count("988") >= 8
+
+
+class TwoPairings:
+    """What the mentoring feature will hand the report: pairings without the mentor's name."""
+
+    def pairings(self, alumnus_id, period):
+        return [MentorPairingLine(TODAY - timedelta(days=300), TODAY - timedelta(days=120), "Completed", 3,
+                                  TODAY - timedelta(days=125)),
+                MentorPairingLine(TODAY - timedelta(days=100), None, None, 9, TODAY - timedelta(days=2))]
+
+
+def test_mentor_pairings_come_from_the_extension_point(sqlite_db, story):
+    service = ExportService(sqlite_db, story.actor, today=lambda: TODAY, pairings=TwoPairings())
+    text = " ".join(pages_text(service.render(progress(story)).pdf))
+    assert "Peer mentoring" in text and "not recorded in this version" not in text
+    for fact in ("Aug 19, 2025", "Feb 15, 2026", "Completed", "Mar 7, 2026 still paired 9 Jun 13, 2026",
+                 "Mentors are alumni of the program too; they are not named here."):
+        assert fact in text, fact
