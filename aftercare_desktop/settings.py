@@ -23,6 +23,7 @@ class Setting(Generic[T]):
 WINDOW_GEOMETRY = Setting("window/geometry", QByteArray, QByteArray())
 WINDOW_STATE = Setting("window/state", QByteArray, QByteArray())
 LAST_IMPORT_FOLDER = Setting("import/last_folder", str, "")
+LAST_EXPORT_FOLDER = Setting("export/last_folder", str, "")
 
 
 def _store() -> QSettings:

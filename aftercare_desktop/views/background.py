@@ -1,7 +1,8 @@
 """One way to run work off the GUI thread.
 
 Work runs in a QThreadPool; its result or error comes back on the GUI thread. A result for an owner
-widget that has been deleted is dropped. Failures default to a visible warning. Tests can swap in
+widget that has been deleted is dropped. Failures default to a visible warning. Work that takes a
+while can report progress, which reaches the GUI thread the same way. Tests can swap in
 `SynchronousRunner` to run work inline.
 """
 
@@ -22,6 +23,7 @@ log = logging.getLogger("aftercare.background")
 
 Success = Callable[[Any], None]
 Failure = Callable[[BaseException], None]
+Progress = Callable[[Any], None]
 
 
 def show_failure(owner: QWidget | None, error: BaseException) -> None:
@@ -37,13 +39,17 @@ class _Relay(QObject):
 
     succeeded = Signal(object)
     failed = Signal(object)
+    progressed = Signal(object)
 
-    def __init__(self, deliver_success: Callable[[Any], None], deliver_failure: Callable[[BaseException], None]):
+    def __init__(self, deliver_success: Callable[[Any], None], deliver_failure: Callable[[BaseException], None],
+                 deliver_progress: Progress | None = None):
         super().__init__()
         self._deliver_success = deliver_success
         self._deliver_failure = deliver_failure
+        self._deliver_progress = deliver_progress
         self.succeeded.connect(self._on_succeeded)
         self.failed.connect(self._on_failed)
+        self.progressed.connect(self._on_progressed)
 
     @Slot(object)
     def _on_succeeded(self, result: Any) -> None:
@@ -52,6 +58,19 @@ class _Relay(QObject):
     @Slot(object)
     def _on_failed(self, error: BaseException) -> None:
         self._deliver_failure(error)
+
+    @Slot(object)
+    def _on_progressed(self, value: Any) -> None:
+        if self._deliver_progress is not None:
+            self._deliver_progress(value)
+
+    def report(self, value: Any) -> None:
+        """Called from the worker: hand a progress value to the GUI thread (queued, in order)."""
+        try:
+            if shiboken6.isValid(self):
+                self.progressed.emit(value)
+        except RuntimeError:
+            pass  # the runner closed meanwhile; the work goes on and its result will be dropped
 
 
 class _Job(QRunnable):
@@ -95,6 +114,22 @@ class TaskRunner(QObject):
         on_success: Success | None = None,
         on_failure: Failure | None = None,
     ) -> None:
+        self._start(owner, lambda _relay: work(), on_success, on_failure, None)
+
+    def submit_with_progress(
+        self,
+        owner: QObject,
+        work: Callable[[Progress], Any],
+        on_progress: Progress,
+        on_success: Success | None = None,
+        on_failure: Failure | None = None,
+    ) -> None:
+        """Like `submit`, for long work: `work(report)` may call `report(value)` from its thread as it goes,
+        and each value reaches `on_progress` on the GUI thread, in order, before the outcome."""
+        self._start(owner, lambda relay: work(relay.report), on_success, on_failure, on_progress)
+
+    def _start(self, owner: QObject, work: Callable[[_Relay], Any], on_success: Success | None,
+               on_failure: Failure | None, on_progress: Progress | None) -> None:
         relay: _Relay
 
         def finish() -> None:
@@ -115,9 +150,13 @@ class TaskRunner(QObject):
             else:
                 show_failure(owner if isinstance(owner, QWidget) else None, error)
 
-        relay = _Relay(succeeded, failed)
+        def progressed(value: Any) -> None:
+            if shiboken6.isValid(owner) and on_progress is not None:
+                on_progress(value)
+
+        relay = _Relay(succeeded, failed, progressed)
         self._relays.add(relay)
-        self._pool.start(_Job(work, relay))
+        self._pool.start(_Job(lambda: work(relay), relay))
 
     @property
     def busy(self) -> bool:
@@ -142,6 +181,9 @@ class SynchronousRunner(TaskRunner):
             return
         if on_success is not None:
             on_success(result)
+
+    def submit_with_progress(self, owner, work, on_progress, on_success=None, on_failure=None) -> None:
+        self.submit(owner, lambda: work(on_progress), on_success, on_failure)
 
     @property
     def busy(self) -> bool:

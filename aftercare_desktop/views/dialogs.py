@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from ..services.records import DuplicateCandidate
 
@@ -102,3 +105,72 @@ def confirm_review_ends(parent: QWidget | None, lines: list[str]) -> bool:
     box.setDefaultButton(back)  # a reflex Enter ends nothing
     box.exec()
     return box.clickedButton() is save
+
+
+# -- documents -----------------------------------------------------------------------------------------
+
+
+def ask_save_pdf(parent: QWidget | None, suggested: Path) -> Path | None:
+    """Where to write a PDF (the file dialog asks before replacing a file); None when cancelled."""
+    chosen, _filter = QFileDialog.getSaveFileName(parent, "Export PDF", str(suggested), "PDF documents (*.pdf)")
+    if not chosen:
+        return None
+    path = Path(chosen)
+    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+
+
+def ask_folder(parent: QWidget | None, start: Path) -> Path | None:
+    """A folder to write one PDF each into; None when cancelled."""
+    chosen = QFileDialog.getExistingDirectory(parent, "Export into folder", str(start))
+    return Path(chosen) if chosen else None
+
+
+def ask_printer(parent: QWidget | None, printer) -> bool:
+    """The system's print dialog on `printer` (a QPrinter); True when the person chose Print."""
+    from PySide6.QtPrintSupport import QPrintDialog  # loaded when first printing, not at start-up
+
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("Print")
+    dialog.setOption(QPrintDialog.PrintDialogOption.PrintToFile, True)
+    dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, True)
+    return dialog.exec() == QPrintDialog.DialogCode.Accepted
+
+
+def offer_to_open(parent: QWidget | None, path: Path, what: str) -> bool:
+    """After an export: open the file (or folder) now? True when the person said yes."""
+    answer = QMessageBox.question(
+        parent, TITLE, f"{what}\n\nOpen it now?",
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close, QMessageBox.StandardButton.Open,
+    )
+    return answer == QMessageBox.StandardButton.Open
+
+
+def open_file(path: Path) -> bool:
+    """Open a file or folder in the desk's own viewer."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def confirm_stop_batch(parent: QWidget | None) -> bool:
+    """Closing while a batch export runs: stop it (documents being made finish first)?"""
+    answer = QMessageBox.question(
+        parent, TITLE, "A batch export is still running.\n\nStop it and quit? The documents already made "
+                       "are kept; the rest are not made.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def show_batch_summary(parent: QWidget | None, words: str, details: str, *, can_open: bool) -> bool:
+    """What a batch export did; True when the person asked to open what it wrote."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle("Batch export")
+    box.setText(words)
+    if details:
+        box.setDetailedText(details)
+    buttons = QMessageBox.StandardButton.Close
+    if can_open:
+        buttons |= QMessageBox.StandardButton.Open
+    box.setStandardButtons(buttons)
+    box.setDefaultButton(QMessageBox.StandardButton.Close)
+    return box.exec() == QMessageBox.StandardButton.Open

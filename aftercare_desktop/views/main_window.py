@@ -56,6 +56,9 @@ class MainWindow(QMainWindow):
         self._add_page("Alumni", "alumni", self.alumni_page)
         self._mentoring_row = self._add_page("Mentoring", "mentoring", build=self._build_mentoring_page)
         self._review_row = self._add_page("Pairing review", "review", build=self._build_review_page)
+        # Built when first shown: the documents (reportlab, QtPdf) would slow every start-up.
+        self._reports_row = self._add_page("Reports", "reports", build=self._build_reports_page)
+        self._staff: list = []
         self.today_page.open_requested.connect(self.open_alumnus)
         self.sidebar.currentRowChanged.connect(self._switch_page)
 
@@ -151,6 +154,26 @@ class MainWindow(QMainWindow):
         if self.pages.currentWidget() is self.mentoring_page:
             self.mentoring_page.tabs.setCurrentWidget(self.mentoring_page.suggestions)
 
+    @property
+    def reports_page(self):
+        """The Reports page once it has been shown; None before."""
+        return self._built(self._reports_row)
+
+    def _build_reports_page(self) -> QWidget:
+        from .reports_page import ReportsPage
+
+        page = ReportsPage(self.context, self.runner)
+        page.open_requested.connect(self.open_alumnus)
+        page.set_staff(self._staff)
+        return page
+
+    def show_reports(self, select: bool = True):
+        """The Reports page, built the first time it is asked for."""
+        page = self._page_at(self._reports_row)
+        if select:
+            self.sidebar.setCurrentRow(self._reports_row)
+        return page
+
     def open_alumnus(self, alumnus_id: int) -> None:
         if self._show_alumni():
             self.alumni_page.open_record(alumnus_id)
@@ -162,6 +185,11 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(file_menu, "&Import alumni…", None, self.import_alumni)
         self.save_action = self._action(file_menu, "&Save", QKeySequence.StandardKey.Save, self._save)
         file_menu.addSeparator()
+        self.export_action = self._action(file_menu, "&Export PDF…", QKeySequence("Ctrl+E"),
+                                          lambda: self.export_document(print_first=False))
+        self.print_action = self._action(file_menu, "&Print…", QKeySequence.StandardKey.Print,
+                                         lambda: self.export_document(print_first=True))
+        file_menu.addSeparator()
         self.switch_staff_action = self._action(file_menu, "Switch &staff member…", None, self._switch_staff)
         file_menu.addSeparator()
         # Ctrl+Q everywhere: not every platform binds a standard Quit key.
@@ -172,6 +200,8 @@ class MainWindow(QMainWindow):
         self.find_action = self._action(edit_menu, "&Find alumnus", QKeySequence.StandardKey.Find, self._find)
         edit_menu.addSeparator()
         self.templates_action = self._action(edit_menu, "Aftercare plan &templates…", None, self.edit_templates)
+        self.organisation_action = self._action(edit_menu, "&Organisation and notices…", None,
+                                                self.edit_organisation)
 
         help_menu = self.menuBar().addMenu("&Help")
         about = self._action(help_menu, f"&About {APP_NAME}", None, self.show_about)
@@ -219,6 +249,29 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    def edit_organisation(self):
+        from .organisation_dialog import OrganisationDialog
+
+        dialog = OrganisationDialog(self.context, self.runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def export_document(self, print_first: bool = False):
+        """File → Export PDF… / Print…: about the open record, or the person selected on Today."""
+        current = self.pages.currentWidget()
+        dialog = None
+        if current is self.alumni_page and self.alumni_page.currentWidget() is self.alumni_page.profile:
+            dialog = self.alumni_page.profile.export_document(print_first=print_first)
+        elif current is self.today_page:
+            dialog = self.today_page.export_document(print_first=print_first)
+        elif current is self.reports_page and current is not None:
+            return None  # the page has its own buttons
+        if dialog is None:
+            self.statusBar().showMessage("Open a record, or select someone on the Today page, to export or print "
+                                         "their documents.", 6000)
+        return dialog
+
     def _switch_staff(self) -> None:
         from ..app import choose_acting_staff
 
@@ -231,7 +284,10 @@ class MainWindow(QMainWindow):
 
     def refresh_staff(self) -> None:
         staff = self.context.staff_members()
+        self._staff = staff
         self.alumni_page.set_staff(staff)
+        if self.reports_page is not None:
+            self.reports_page.set_staff(staff)
         who = self.context.acting_staff.display_name if self.context.acting_staff else "nobody chosen"
         self.staff_label.setText(f"Working as: {who}")
 
@@ -262,11 +318,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # The page on screen first, so the question is about what the coordinator is looking at.
-        mentoring_page = self._built(self._mentoring_row)
-        built = [page for page in (self.alumni_page, self._built(self._review_row), mentoring_page) if page]
+        built = [page for page in (self.alumni_page, self._built(self._review_row), self._built(self._mentoring_row),
+                                   self.reports_page) if page]
         pages = sorted(built, key=lambda page: page is not self.pages.currentWidget())
         for page in pages:
-            if not (page.can_quit() if page is mentoring_page else page.can_close()):
+            if not (page.can_quit() if hasattr(page, "can_quit") else page.can_close()):
                 if page is not self.pages.currentWidget():
                     self.sidebar.setCurrentRow(self.pages.indexOf(page))
                 event.ignore()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -159,6 +160,10 @@ class ProfileView(QWidget):
         self.archive_button.clicked.connect(self.toggle_archived)
         self.delete_button = QPushButton("Delete…")
         self.delete_button.clicked.connect(self.delete)
+        self.export_button = QPushButton("Export PDF…")
+        self.export_button.setToolTip("Progress report, their own aftercare plan or wallet cards: preview, print "
+                                      "or export (Ctrl+E)")
+        self.export_button.clicked.connect(self.export_document)
         self.message = QLabel()
         self.message.setObjectName("profileMessage")
         self.message.setWordWrap(True)
@@ -171,8 +176,8 @@ class ProfileView(QWidget):
         header.addLayout(titles, 1)
         actions = QHBoxLayout()
         actions.addWidget(self.message, 1)
-        for button in (self.status_button, self.archive_button, self.delete_button, self.cancel_button,
-                       self.save_button):
+        for button in (self.export_button, self.status_button, self.archive_button, self.delete_button,
+                       self.cancel_button, self.save_button):
             actions.addWidget(button)
 
         identity, form = self._group("Identity")
@@ -486,6 +491,7 @@ class ProfileView(QWidget):
             "Bring the record back into the daily lists" if record.archived_at
             else "Hide from daily lists; nothing is deleted and it can be restored")
         self.delete_button.setEnabled(not is_new)
+        self.export_button.setEnabled(not is_new)
         if is_new:
             self.bookkeeping.setText("")
         else:
@@ -712,6 +718,17 @@ class ProfileView(QWidget):
         self.runner.submit(self, lambda: _save_and_history(alumni, lambda: action(alumni, actor)), done,
                            self._save_failed)
 
+    def export_document(self, print_first: bool = False) -> QDialog | None:
+        """Documents print the record as saved: unsaved edits are saved or dropped first."""
+        # Imported here: the documents (reportlab, QtPdf) load when first asked for, not at start-up.
+        from .export_dialog import Subject, open_export_dialog
+
+        record = self._original
+        if record is None or record.id is None or not self.maybe_leave(keep_open=True):
+            return None
+        subject = Subject(record.id, record.display_name, record.client_id)
+        return open_export_dialog(self.context, self.runner, subject, self, print_first=print_first)
+
     def delete(self) -> None:
         record = self._original
         if record is None or record.id is None:
@@ -759,7 +776,7 @@ class ProfileView(QWidget):
         self._busy = busy
         if message or not busy:
             self.message.setText(message)
-        for button in (self.status_button, self.archive_button, self.delete_button):
+        for button in (self.status_button, self.archive_button, self.delete_button, self.export_button):
             button.setEnabled(not busy and self._original is not None and self._original.id is not None)
         self._update_dirty()
 

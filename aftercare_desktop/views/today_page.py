@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -126,6 +127,7 @@ class SectionView(QGroupBox):
 
     log_requested = Signal(int)
     open_requested = Signal(int)
+    export_requested = Signal(object)  # the row
 
     def __init__(self, key: str, columns: tuple[Column, ...], enter_logs: bool, parent: QWidget | None = None):
         super().__init__(parent)
@@ -146,6 +148,8 @@ class SectionView(QGroupBox):
         for position, column in enumerate(columns):
             self.table.setColumnWidth(position, column.width)
         self.table.doubleClicked.connect(lambda index: self._emit(self.open_requested, index.row()))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.installEventFilter(self)
         self.empty = QLabel()
         self.empty.setObjectName("emptyText")
@@ -173,6 +177,24 @@ class SectionView(QGroupBox):
     def _current_row(self) -> int:
         index = self.table.currentIndex()
         return index.row() if index.isValid() else 0
+
+    def current_record(self):
+        """The selected row's record, or None when nothing is selected."""
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _context_menu(self, position) -> None:
+        index = self.table.indexAt(position)
+        record = self.model.row_at(index.row()) if index.isValid() else None
+        if record is None:
+            return
+        self.table.setCurrentIndex(index)
+        menu = QMenu(self)
+        menu.addAction("Log check-in…", lambda: self.log_requested.emit(record.alumnus_id))
+        menu.addAction("Open record", lambda: self.open_requested.emit(record.alumnus_id))
+        menu.addSeparator()
+        menu.addAction("Export PDF…", lambda: self.export_requested.emit(record))
+        menu.popup(self.table.viewport().mapToGlobal(position))
 
     def _emit(self, signal, row: int) -> None:
         record = self.model.row_at(row)
@@ -237,6 +259,7 @@ class TodayPage(QWidget):
             view = SectionView(key, columns, enter_logs)
             view.log_requested.connect(self.log_check_in)
             view.open_requested.connect(self.open_requested)
+            view.export_requested.connect(self.export_document)
             self.sections[key] = view
             grid.addWidget(view, position, 0)
         grid.setRowStretch(len(SECTIONS), 1)
@@ -279,6 +302,23 @@ class TodayPage(QWidget):
             f"For {whose}. Enter logs a check-in · Ctrl+Enter or double-click opens the record."
         )
         self.loaded.emit()
+
+    def selected(self):
+        """The row selected in the section last used, or None."""
+        focused = self.focusWidget()
+        views = sorted(self.sections.values(), key=lambda view: view.table is not focused)
+        return next((view.current_record() for view in views if view.current_record() is not None), None)
+
+    def export_document(self, row=None, print_first: bool = False) -> QWidget | None:
+        """The export dialog for a person on the page (the selected one unless given)."""
+        # Imported here: the documents (reportlab, QtPdf) load when first asked for, not at start-up.
+        from .export_dialog import Subject, open_export_dialog
+
+        row = row or self.selected()
+        if row is None:
+            return None
+        subject = Subject(row.alumnus_id, row.name, row.client_id)
+        return open_export_dialog(self.context, self.runner, subject, self, print_first=print_first)
 
     def log_check_in(self, alumnus_id: int) -> None:
         from . import checkin_dialog  # loaded with the first check-in, not at start-up

@@ -51,8 +51,8 @@ def test_window_shows_database_staff_and_count(window):
     assert "aftercare.sqlite" in window.database_label.text()
     assert window.staff_label.text() == "Working as: Dana Reyes"
     assert window.alumni_page.directory.count_label.text() == "3 alumni"
-    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == ["Today", "Alumni", "Mentoring",
-                                                                                   "Pairing review"]
+    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
+        "Today", "Alumni", "Mentoring", "Pairing review", "Reports"]
 
 
 def test_search_as_you_type_ignores_accents(qtbot, window):
