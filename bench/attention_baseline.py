@@ -46,6 +46,7 @@ def _local(moment) -> date:
 def load_caseload(session, settings: TeamSettingsValues, today: date, caseworker_id: int | None = None,
                   mentors: ew.MentorSource | None = None, counter: Counter | None = None) -> ew.Caseload:
     counter = counter or Counter()
+    mentors = mentors or ew.PairingTableSource()  # as the app's loader: the mentor program's pairings
     ctx = ew.RuleContext.of(settings, today)
     end = ew.day_start(today + timedelta(days=1))
     lookback = ew.day_start(ctx.lookback_start)
@@ -115,8 +116,8 @@ def load_caseload(session, settings: TeamSettingsValues, today: date, caseworker
             .order_by(RecurrenceEvent.occurred_on.desc(), RecurrenceEvent.id.desc()).limit(1)).scalars().first()
         if event is not None:
             f.last_recurrence = ew.RecurrenceFact(event.occurred_on, event.kind)
-        if mentors is not None:
-            f.mentor = mentors.mentor_facts(session, [alumnus.id], today, end).get(alumnus.id)
+        counter.statements += 1
+        f.mentor = mentors.mentor_facts(session, [alumnus.id], today, end).get(alumnus.id)
         facts[alumnus.id] = f
     return ew.Caseload(people, list(facts.values()))
 
