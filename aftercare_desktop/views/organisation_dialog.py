@@ -127,7 +127,8 @@ class OrganisationDialog(QDialog):
         layout.addWidget(notices, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.resize(760, 0)
+        # The help lines wrap: the height they need is known only for a given width.
+        self.resize(760, self.heightForWidth(760))
         self._set_enabled(False)
         self.message.setText("Loading…")
         self.runner.submit(self, self.service.load, self._fill, self._failed)
