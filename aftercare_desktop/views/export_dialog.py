@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..models.enums import NoticeStatement
-from ..reports import ALL_SECTIONS, DisclosureRecord, DocumentKind, ExportRequest, Notice, Period, Section
+from ..reports import DisclosureRecord, DocumentKind, ExportRequest, Notice, Period, Section
 from ..reports.export import LIMITS, MAX_COPIES
 from ..reports.wallet import DEFAULT_COPIES
 from ..services.context import AppContext
