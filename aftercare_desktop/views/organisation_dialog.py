@@ -45,7 +45,7 @@ from ..services.team_settings import (
 )
 from ..services.validation import Problem
 from .background import TaskRunner
-from .widgets import EnumCombo, ErrorLabel
+from .widgets import EnumCombo, ErrorLabel, stacked
 
 TEXTS = ("organisation_name", "organisation_phone")
 BLOCKS = ("organisation_address", "notice_statement_1", "notice_statement_2")
@@ -153,21 +153,13 @@ class OrganisationDialog(QDialog):
         info = SPECS[key].info
         error = ErrorLabel()
         self.errors[key] = error
-        box = QVBoxLayout()
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        if isinstance(field, QWidget):
-            box.addWidget(field)
-        else:
-            box.addLayout(field)
+        below = [error]
         if info.help and with_help:
             help_text = QLabel(info.help)
             help_text.setWordWrap(True)
             help_text.setEnabled(False)
-            box.addWidget(help_text)
-        box.addWidget(error)
-        holder = QWidget()
-        holder.setLayout(box)
+            below.insert(0, help_text)
+        holder = stacked(field, *below)
         label = QLabel(caption or info.label)
         label.setBuddy(buddy or field)
         label.setWordWrap(True)
