@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtPrintSupport import QPrinter
 
 from aftercare_desktop.models.enums import AuditAction, CheckinMethod, CheckinOutcome, NoticeStatement
 from aftercare_desktop.reports import DocumentKind, ExportService
 from aftercare_desktop.services.audit import events_for
 from aftercare_desktop.services.checkins import CheckInData, CheckInService
-from aftercare_desktop.services.team_settings import TeamSettingsService
+from aftercare_desktop.services.team_settings import TeamSettingsService, logo_bytes
 from aftercare_desktop.views import dialogs, organisation_dialog
 from aftercare_desktop.views.background import TaskRunner
 from aftercare_desktop.views.export_dialog import ExportDialog, Subject
@@ -259,11 +260,18 @@ def test_organisation_and_notices_reach_the_documents(qtbot, context, runner, fi
     monkeypatch.setattr(organisation_dialog, "choose_logo_file", lambda _parent: not_an_image)
     dialog.choose_logo()
     assert dialog.errors["organisation_logo"].text() == "Logo: choose a PNG or JPEG image."
+    image = QImage(40, 40, QImage.Format.Format_RGB32)
+    image.fill(QColor("#8a2be2"))
+    image.save(str(tmp_path / "puente.png"))
+    monkeypatch.setattr(organisation_dialog, "choose_logo_file", lambda _parent: tmp_path / "puente.png")
+    dialog.choose_logo()
+    assert not dialog.errors["organisation_logo"].isVisible() and dialog.default_logo.isEnabled()
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT):
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     values = TeamSettingsService(context.database).load()
     assert values.organisation_name == "Puente Recovery Center"
-    assert values.disclosure_notice is NoticeStatement.STATEMENT_2 and values.organisation_logo == ""
+    assert values.disclosure_notice is NoticeStatement.STATEMENT_2
+    assert logo_bytes(values.organisation_logo) == (tmp_path / "puente.png").read_bytes()
 
     export = export_dialog(qtbot, context, runner, nunez)
     assert export.options.statement_2.isChecked()  # the team's default now
