@@ -241,6 +241,7 @@ class SectionView(QGroupBox):
             return
         self.table.setCurrentIndex(index)
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addAction("Log check-in…", lambda: self.log_requested.emit(record.alumnus_id))
         menu.addAction("Open record", lambda: self.open_requested.emit(record.alumnus_id))
         menu.addSeparator()
