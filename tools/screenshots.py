@@ -2,7 +2,8 @@
 
     python tools/screenshots.py [--out docs/screenshots]
 
-Runs offscreen; makes its own demo database in a temporary folder.
+Runs offscreen; makes its own demo database in a temporary folder. Documents exported or printed on
+the way go to that folder too. `--only NAME …` writes only the screenshots named.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def settle(app, seconds: float = 1.5) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="write only these, e.g. reports.png")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = create_application()
@@ -83,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         app.processEvents()
         shots["profile-validation.png"] = window.grab()
         page.profile.revert()
+        shots.update(document_shots(app, window, Path(folder)))
 
         mentoring = window.mentoring_page
         window.sidebar.setCurrentRow(window.pages.indexOf(mentoring))
@@ -111,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         review.draft.outcomes.clear()
 
         for name, pixmap in shots.items():
+            if args.only and name not in args.only:
+                continue
             pixmap.save(str(args.out / name))
             print(args.out / name)
         window.alumni_page.profile.revert()
@@ -119,6 +124,58 @@ def main(argv: list[str] | None = None) -> int:
         page.model.wait_for_done()
         database.dispose()
     return 0
+
+
+def document_shots(app, window: MainWindow, folder: Path) -> dict:
+    """Export PDF… with its preview, the Reports page with a batch under way, and the team's settings."""
+    from aftercare_desktop.views import dialogs
+
+    shots = {}
+    profile = window.alumni_page.profile
+    dialog = profile.export_document()
+    wait_until(app, lambda: dialog.history.text() != "")
+    dialog.options.recipient.setText("Dr. Ana Rivera, Hope Clinic")
+    dialog.options.purpose.setText("Continuing care after discharge")
+    settle(app, 0.3)
+    shots["export-dialog.png"] = dialog.grab()
+    dialog.actions.preview()
+    wait_until(app, lambda: dialog.actions.preview_dialog is not None)
+    settle(app, 2.0)  # QPdfView renders its pages on a thread of its own
+    shots["preview.png"] = dialog.actions.preview_dialog.grab()
+    dialog.actions.preview_dialog.close()
+    dialog.close()
+
+    reports = window.show_reports()
+    # The first caseworker by name leads the team and has no caseload of their own in the demo.
+    reports.caseload.caseworker.setCurrentIndex(1)
+    wait_until(app, lambda: reports.caseload.data is not None and reports.caseload.data.active > 0)
+    settle(app, 0.5)
+    shots["reports.png"] = window.grab()
+
+    batch = reports.batch
+    reports.tabs.setCurrentIndex(1)
+    batch.caseworker.setCurrentIndex(0)  # all caseworkers
+    batch.program.setCurrentIndex(batch.program.findText("IOP (intensive outpatient)"))
+    batch.options.recipient.setText("County Drug Court")
+    batch.options.purpose.setText("Monthly compliance review")
+    dialogs.ask_folder = lambda _parent, _start: folder
+    summaries = []
+    dialogs.show_batch_summary = lambda _parent, words, _details, can_open: summaries.append(words) or False
+    batch.start()
+    wait_until(app, lambda: batch.progress is not None and batch.progress.value() >= 12, timeout=120)
+    shots["batch-progress.png"] = batch.progress.grab()
+    batch.stop()
+    wait_until(app, lambda: bool(summaries), timeout=120)
+    settle(app, 0.3)
+    shots["reports-batch.png"] = window.grab()
+
+    organisation = window.edit_organisation()
+    wait_until(app, lambda: organisation.loaded_values is not None)
+    settle(app, 0.3)
+    shots["organisation.png"] = organisation.grab()
+    organisation.reject()
+    window.sidebar.setCurrentRow(0)
+    return shots
 
 
 if __name__ == "__main__":

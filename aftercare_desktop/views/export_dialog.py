@@ -42,7 +42,7 @@ from ..services.team_settings import TeamSettingsService
 from ..services.validation import Problem
 from .background import TaskRunner
 from .documents import DocumentActions, export_service
-from .widgets import ErrorLabel
+from .widgets import ErrorLabel, stacked
 
 ALUMNUS_KINDS = (DocumentKind.PROGRESS, DocumentKind.PLAN, DocumentKind.WALLET_CARD)
 PRESETS = (("Last 30 days", 30), ("Last 90 days", 90), ("Last 6 months", 182), ("Last 12 months", 365),
@@ -165,16 +165,7 @@ class DocumentOptions(QWidget):
     def _add(self, name: str, caption: str, field, *, buddy: QWidget | None = None) -> None:
         error = ErrorLabel()
         self.errors[name] = error
-        box = QVBoxLayout()
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        if isinstance(field, QWidget):
-            box.addWidget(field)
-        else:
-            box.addLayout(field)
-        box.addWidget(error)
-        holder = QWidget()
-        holder.setLayout(box)
+        holder = stacked(field, error)
         label = QLabel(caption)
         label.setBuddy(buddy or field)
         self.form.addRow(label, holder)

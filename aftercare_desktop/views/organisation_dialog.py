@@ -45,7 +45,7 @@ from ..services.team_settings import (
 )
 from ..services.validation import Problem
 from .background import TaskRunner
-from .widgets import EnumCombo, ErrorLabel
+from .widgets import EnumCombo, ErrorLabel, stacked
 
 TEXTS = ("organisation_name", "organisation_phone")
 BLOCKS = ("organisation_address", "notice_statement_1", "notice_statement_2")
@@ -127,7 +127,8 @@ class OrganisationDialog(QDialog):
         layout.addWidget(notices, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.resize(760, 0)
+        # The help lines wrap: the height they need is known only for a given width.
+        self.resize(760, self.heightForWidth(760))
         self._set_enabled(False)
         self.message.setText("Loading…")
         self.runner.submit(self, self.service.load, self._fill, self._failed)
@@ -152,21 +153,13 @@ class OrganisationDialog(QDialog):
         info = SPECS[key].info
         error = ErrorLabel()
         self.errors[key] = error
-        box = QVBoxLayout()
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        if isinstance(field, QWidget):
-            box.addWidget(field)
-        else:
-            box.addLayout(field)
+        below = [error]
         if info.help and with_help:
             help_text = QLabel(info.help)
             help_text.setWordWrap(True)
             help_text.setEnabled(False)
-            box.addWidget(help_text)
-        box.addWidget(error)
-        holder = QWidget()
-        holder.setLayout(box)
+            below.insert(0, help_text)
+        holder = stacked(field, *below)
         label = QLabel(caption or info.label)
         label.setBuddy(buddy or field)
         label.setWordWrap(True)

@@ -165,8 +165,8 @@ class PreviewDialog(QDialog):
     @staticmethod
     def _notice_words(document: RenderedDocument) -> str:
         request = document.request
-        return (f"For: {request.recipient} — {request.purpose}. Looking is not recorded; printing and "
-                "exporting are.")
+        whom = request.recipient if request.recipient == request.purpose else f"{request.recipient} — {request.purpose}"
+        return f"For: {whom}. Looking is not recorded; printing and exporting are."
 
     @property
     def page_count(self) -> int:

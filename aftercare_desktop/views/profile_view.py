@@ -163,7 +163,7 @@ class ProfileView(QWidget):
         self.export_button = QPushButton("Export PDF…")
         self.export_button.setToolTip("Progress report, their own aftercare plan or wallet cards: preview, print "
                                       "or export (Ctrl+E)")
-        self.export_button.clicked.connect(self.export_document)
+        self.export_button.clicked.connect(lambda: self.export_document())
         self.message = QLabel()
         self.message.setObjectName("profileMessage")
         self.message.setWordWrap(True)

@@ -14,21 +14,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QThreadPool, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressDialog,
     QPushButton,
     QRadioButton,
     QScrollArea,
     QTabWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -45,7 +42,7 @@ from . import dialogs
 from .background import TaskRunner
 from .documents import DocumentActions, export_folder, export_service, remember_folder
 from .export_dialog import ALUMNUS_KINDS, DocumentOptions
-from .today_page import SECTIONS, SectionModel
+from .today_page import SECTIONS, SectionModel, section_table
 from .widgets import EnumCombo, ErrorLabel, is_dark
 
 ATTENTION_COLUMNS = dict((key, columns) for key, columns, _enter in SECTIONS)["attention"]
@@ -148,18 +145,7 @@ class CaseloadPanel(QWidget):
         self.attention_title = QLabel("<b>Needs attention</b>")
         self.attention = SectionModel(ATTENTION_COLUMNS, self)
         self.attention.dark = is_dark(self)
-        self.table = QTableView()
-        self.table.setObjectName("caseloadAttention")
-        self.table.setModel(self.attention)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for position, column in enumerate(ATTENTION_COLUMNS):
-            self.table.setColumnWidth(position, column.width)
+        self.table = section_table(self.attention, ATTENTION_COLUMNS, "caseloadAttention")
         self.table.setMinimumHeight(160)
         self.table.doubleClicked.connect(self._open)
         self.table.setToolTip("Double-click opens the record")

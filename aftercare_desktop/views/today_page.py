@@ -122,6 +122,23 @@ class SectionModel(RowsModel):
         super().__init__(columns, parent, tone=_level_tone)
 
 
+def section_table(model: SectionModel, columns: tuple[Column, ...], name: str) -> QTableView:
+    """A read-only table of a section's rows, chosen a whole row at a time, columns at their widths."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    for position, column in enumerate(columns):
+        table.setColumnWidth(position, column.width)
+    return table
+
+
 class SectionView(QGroupBox):
     """One section: a title with its count, its table, and what Enter does."""
 
@@ -135,18 +152,7 @@ class SectionView(QGroupBox):
         self.enter_logs = enter_logs
         self.model = SectionModel(columns, self)
         self.model.dark = is_dark(self)
-        self.table = QTableView()
-        self.table.setObjectName(f"today_{key}")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for position, column in enumerate(columns):
-            self.table.setColumnWidth(position, column.width)
+        self.table = section_table(self.model, columns, f"today_{key}")
         self.table.doubleClicked.connect(lambda index: self._emit(self.open_requested, index.row()))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -190,6 +196,7 @@ class SectionView(QGroupBox):
             return
         self.table.setCurrentIndex(index)
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addAction("Log check-in…", lambda: self.log_requested.emit(record.alumnus_id))
         menu.addAction("Open record", lambda: self.open_requested.emit(record.alumnus_id))
         menu.addSeparator()

@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLayout, QLineEdit, QVBoxLayout, QWidget
 
 from ..models.enums import label
 from ..services.validation import parse_date
@@ -84,3 +84,19 @@ class ErrorLabel(QLabel):
     def show_message(self, message: str | None) -> None:
         self.setText(message or "")
         self.setVisible(bool(message))
+
+
+def stacked(field: QWidget | QLayout, *below: QWidget) -> QWidget:
+    """A form's field (a widget or a layout) with lines under it (help, its error) as one widget."""
+    box = QVBoxLayout()
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    if isinstance(field, QWidget):
+        box.addWidget(field)
+    else:
+        box.addLayout(field)
+    for widget in below:
+        box.addWidget(widget)
+    holder = QWidget()
+    holder.setLayout(box)
+    return holder

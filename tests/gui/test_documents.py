@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtPrintSupport import QPrinter
 
-from aftercare_desktop.models.enums import AuditAction, NoticeStatement
+from aftercare_desktop.models.enums import AuditAction, CheckinMethod, CheckinOutcome, NoticeStatement
 from aftercare_desktop.reports import DocumentKind, ExportService
 from aftercare_desktop.services.audit import events_for
-from aftercare_desktop.services.team_settings import TeamSettingsService
+from aftercare_desktop.services.checkins import CheckInData, CheckInService
+from aftercare_desktop.services.team_settings import TeamSettingsService, logo_bytes
 from aftercare_desktop.views import dialogs, organisation_dialog
 from aftercare_desktop.views.background import TaskRunner
 from aftercare_desktop.views.export_dialog import ExportDialog, Subject
@@ -257,11 +260,18 @@ def test_organisation_and_notices_reach_the_documents(qtbot, context, runner, fi
     monkeypatch.setattr(organisation_dialog, "choose_logo_file", lambda _parent: not_an_image)
     dialog.choose_logo()
     assert dialog.errors["organisation_logo"].text() == "Logo: choose a PNG or JPEG image."
+    image = QImage(40, 40, QImage.Format.Format_RGB32)
+    image.fill(QColor("#8a2be2"))
+    image.save(str(tmp_path / "puente.png"))
+    monkeypatch.setattr(organisation_dialog, "choose_logo_file", lambda _parent: tmp_path / "puente.png")
+    dialog.choose_logo()
+    assert not dialog.errors["organisation_logo"].isVisible() and dialog.default_logo.isEnabled()
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT):
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     values = TeamSettingsService(context.database).load()
     assert values.organisation_name == "Puente Recovery Center"
-    assert values.disclosure_notice is NoticeStatement.STATEMENT_2 and values.organisation_logo == ""
+    assert values.disclosure_notice is NoticeStatement.STATEMENT_2
+    assert logo_bytes(values.organisation_logo) == (tmp_path / "puente.png").read_bytes()
 
     export = export_dialog(qtbot, context, runner, nunez)
     assert export.options.statement_2.isChecked()  # the team's default now
@@ -282,3 +292,44 @@ def test_organisation_dialog_refuses_a_name_too_long(qtbot, context, runner):
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert dialog.errors["notice_statement_2"].text().startswith("Text of Statement 2 (abbreviated): at most 1,000")
     assert dialog.isVisible() and dialog.message.text() == "Not saved: correct what is marked."
+
+
+def test_file_menu_exports_for_the_person_selected_on_today_or_the_open_record(qtbot, context, files):
+    from aftercare_desktop.views.main_window import MainWindow
+
+    # José was last reached two months ago: overdue on Today.
+    noon = datetime(2026, 6, 15, 12, tzinfo=timezone.utc)
+    CheckInService(context.database, today=context.today, now=lambda: noon).log(
+        1, CheckInData(occurred_at=noon - timedelta(days=60), staff_id=context.actor.staff_id,
+                       method=CheckinMethod.CALL, outcome=CheckinOutcome.REACHED, mood=4, craving=1), context.actor)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.today_page.loaded, timeout=WAIT):
+        window.start()
+    assert window.export_document() is None  # nobody selected yet
+    assert "Open a record, or select someone" in window.statusBar().currentMessage()
+
+    section = next(view for view in window.today_page.sections.values() if view.model.rowCount())
+    section.table.setFocus()
+    section.table.selectRow(0)
+    row = section.model.row_at(0)
+    dialog = window.export_document(print_first=True)
+    assert isinstance(dialog, ExportDialog) and dialog.subject == Subject(row.alumnus_id, row.name, row.client_id)
+    assert dialog.print_button.isDefault() and not dialog.export_button.isDefault()
+    dialog.close()
+    qtbot.waitUntil(lambda: window.today_page.findChild(ExportDialog) is None, timeout=WAIT)  # closed is deleted
+    section.export_requested.emit(row)  # "Export PDF…" of the row's context menu
+    dialog = window.today_page.findChild(ExportDialog)
+    assert dialog is not None and dialog.subject.client_id == row.client_id
+    dialog.close()
+
+    window.open_alumnus(row.alumnus_id)
+    qtbot.waitUntil(lambda: window.alumni_page.profile.alumnus_id == row.alumnus_id, timeout=WAIT)
+    window.export_action.trigger()
+    dialog = window.alumni_page.profile.findChild(ExportDialog)
+    assert dialog is not None and dialog.subject.alumnus_id == row.alumnus_id and dialog.export_button.isDefault()
+    dialog.close()
+    window.close()
+    window.runner.wait_for_done()
+    window.alumni_page.model.wait_for_done()
