@@ -68,3 +68,13 @@ def test_python_dash_m_runs(tmp_path):
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_command_line_loads_reportlab_only_to_make_a_document():
+    """Every start (the GUI's too) builds the command line; reportlab takes over a second to import."""
+    script = ("import sys\nfrom aftercare_desktop.cli import build_parser\n"
+              "build_parser().parse_args(['report', 'plan', '--alumnus', 'A-1', '--out', 'x.pdf', '--database', 'db'])\n"
+              "print('reportlab' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "False"

@@ -11,19 +11,44 @@ many exports over several processes with progress and cancel.
     charts.py    trend charts as vector drawings      style.py   font, colours, styles, dates
 """
 
-from .batch import BatchExport, BatchItem, BatchProgress, BatchRequest, BatchSummary
-from .data import MentorPairingLine, MentorPairingSource, mentor_pairing_source
-from .export import (
-    AllowAll,
-    DisclosureGate,
-    DisclosureRecord,
-    DisclosureRefused,
-    ExportOutcome,
-    ExportRequest,
-    ExportService,
-    RenderedDocument,
-)
-from .kinds import ALL_SECTIONS, DocumentKind, Notice, Period, Section
+import importlib
+from typing import TYPE_CHECKING
+
+# Loaded on first use (PEP 562): reportlab takes over a second to import, and the command line builds
+# its `report` options from the light `kinds` module at every start, the GUI's included.
+_HOMES = {
+    "BatchExport": "batch", "BatchItem": "batch", "BatchProgress": "batch", "BatchRequest": "batch",
+    "BatchSummary": "batch",
+    "MentorPairingLine": "data", "MentorPairingSource": "data", "mentor_pairing_source": "data",
+    "AllowAll": "export", "DisclosureGate": "export", "DisclosureRecord": "export", "DisclosureRefused": "export",
+    "ExportOutcome": "export", "ExportRequest": "export", "ExportService": "export", "RenderedDocument": "export",
+    "ALL_SECTIONS": "kinds", "DocumentKind": "kinds", "Notice": "kinds", "Period": "kinds", "Section": "kinds",
+}
+
+if TYPE_CHECKING:
+    from .batch import BatchExport, BatchItem, BatchProgress, BatchRequest, BatchSummary
+    from .data import MentorPairingLine, MentorPairingSource, mentor_pairing_source
+    from .export import (
+        AllowAll,
+        DisclosureGate,
+        DisclosureRecord,
+        DisclosureRefused,
+        ExportOutcome,
+        ExportRequest,
+        ExportService,
+        RenderedDocument,
+    )
+    from .kinds import ALL_SECTIONS, DocumentKind, Notice, Period, Section
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ALL_SECTIONS",
