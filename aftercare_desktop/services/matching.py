@@ -809,6 +809,7 @@ def _unmatched(prep: _Prepared, steps, allowed: np.ndarray, assignment: dict[int
         speaking = _speaking(languages)
         fits = " who fits the gender preferences" if gender_trimmed[n] else ""
         who = f"active {speaking} mentor{fits}"
+        many = f"active {speaking} mentors" + (" who fit the gender preferences" if gender_trimmed[n] else "")
         binding = next((steps[k][0] for k in range(len(steps)) if left[k][n] == 0), None)
         if binding is Binding.NO_MENTOR:
             text = "no mentor is active and eligible"
@@ -828,7 +829,7 @@ def _unmatched(prep: _Prepared, steps, allowed: np.ndarray, assignment: dict[int
             count = int(with_room[n])
             binding = Binding.TAKEN
             text = (f"the only {who} with free capacity is suggested for another mentee" if count == 1 else
-                    f"all {count} {who}s with free capacity are suggested for other mentees")
+                    f"all {count} {many} with free capacity are suggested for other mentees")
         found.append(Unmatched(mentee.id, binding, text))
     return found
 

@@ -112,6 +112,12 @@ def test_capacity_is_never_exceeded_and_load_counts():
         "the only active English-speaking mentor with free capacity is suggested for another mentee")
 
 
+def test_several_mentors_all_taken_read_as_plain_english():
+    result = solve(problem([mentee(i) for i in range(1, 5)], [mentor(100, capacity=1), mentor(101, capacity=1)]))
+    assert {u.reason for u in result.unmatched} == {
+        "all 2 active English-speaking mentors with free capacity are suggested for other mentees"}
+
+
 def test_as_many_mentees_as_possible_before_better_scores():
     # Greedy would give the one good mentor to the mentee who scores highest with them and leave
     # the other mentee alone; the engine pairs both.
