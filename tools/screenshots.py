@@ -20,6 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from aftercare_desktop.app import create_application, open_database  # noqa: E402
 from aftercare_desktop.models.enums import ReviewOutcome  # noqa: E402
 from aftercare_desktop.services import staff  # noqa: E402
+from aftercare_desktop.models.enums import StaffRole
 from aftercare_desktop.services.audit import Actor  # noqa: E402
 from aftercare_desktop.services.context import AppContext  # noqa: E402
 from aftercare_desktop.views.main_window import MainWindow  # noqa: E402
@@ -53,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     app = create_application()
     with tempfile.TemporaryDirectory() as folder:
         database = open_database(str(Path(folder) / "demo.sqlite"), demo=True)
-        caseworker = staff.list_staff(database)[0]
+        # A caseworker (coordinators have no caseload of their own), so that Today shows a day's work.
+        caseworker = next(m for m in staff.list_staff(database) if m.role is StaffRole.CASEWORKER)
         context = AppContext(database, Actor(caseworker.id), acting_staff=caseworker, demo=True)
         window = MainWindow(context)
         window.resize(*SIZE)
@@ -62,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         page = window.alumni_page
         today = window.today_page
         wait_until(app, lambda: page.model.total is not None and today.data is not None)
+        settle(app, 0.5)  # the sections' new heights are laid out after the data arrives
         shots = {"today.png": window.grab()}
 
         window.sidebar.setCurrentRow(window.pages.indexOf(page))
