@@ -167,11 +167,10 @@ class MainWindow(QMainWindow):
         page.set_staff(self._staff)
         return page
 
-    def show_reports(self, select: bool = True):
-        """The Reports page, built the first time it is asked for."""
+    def show_reports(self):
+        """Switch to the Reports page, built the first time it is asked for."""
         page = self._page_at(self._reports_row)
-        if select:
-            self.sidebar.setCurrentRow(self._reports_row)
+        self.sidebar.setCurrentRow(self._reports_row)
         return page
 
     def open_alumnus(self, alumnus_id: int) -> None:
