@@ -32,7 +32,7 @@ from ..services.plans import GoalData
 from ..services.validation import Problem
 from . import dialogs
 from .background import TaskRunner
-from .plan_editor import TEMPLATE_GOAL_COLUMNS, LinesEdit, RowsEditor, RowsModel, TriggersEditor
+from .plan_parts import TEMPLATE_GOAL_COLUMNS, EditableRowsModel, LinesEdit, RowsEditor, TriggersEditor
 from .widgets import ErrorLabel
 
 
@@ -146,7 +146,7 @@ class TemplateEditorDialog(QDialog):
         signs_layout.addWidget(self._error("warning_signs"))
 
         goals = QGroupBox("Starter goals")
-        self.goals_model = RowsModel(TEMPLATE_GOAL_COLUMNS, GoalData, self)
+        self.goals_model = EditableRowsModel(TEMPLATE_GOAL_COLUMNS, GoalData, self)
         self.goals_model.edited.connect(self._edited)
         self.goals = RowsEditor(self.goals_model, "templateGoals", "goal", min_rows=4, max_rows=None)
         self.goals.table.setColumnWidth(1, 120)

@@ -22,12 +22,12 @@ from aftercare_desktop.services.plans import (
 )
 from aftercare_desktop.views import dialogs, template_editor
 from aftercare_desktop.views.background import TaskRunner
-from aftercare_desktop.views.plan_editor import (
+from aftercare_desktop.views.plan_editor import PlanEditor
+from aftercare_desktop.views.plan_parts import (
     GOAL_COLUMNS,
     MEETING_COLUMNS,
     ROSTER_COLUMNS,
-    PlanEditor,
-    RowsModel,
+    EditableRowsModel,
     TriggersModel,
 )
 from aftercare_desktop.views.template_editor import TemplateEditorDialog
@@ -310,7 +310,7 @@ def test_opening_with_a_record_uses_the_name_and_an_active_plan_shows_directly(q
     (ROSTER_COLUMNS, [RosterEntryData(RosterRole.SPONSOR, "Rosa", "(212) 555-0100"), *CRISIS_LINES]),
 ])
 def test_rows_model_passes_qt_checks(qtbot, columns, rows):
-    model = RowsModel(columns, type(rows[0]))
+    model = EditableRowsModel(columns, type(rows[0]))
     QAbstractItemModelTester(model, FATAL)
     model.set_rows(rows)
     added = model.add_row()
@@ -325,7 +325,7 @@ def test_rows_model_passes_qt_checks(qtbot, columns, rows):
 
 
 def test_goal_model_edits_typed_values(qtbot):
-    model = RowsModel(GOAL_COLUMNS, GoalData)
+    model = EditableRowsModel(GOAL_COLUMNS, GoalData)
     QAbstractItemModelTester(model, FATAL)
     model.add_row()
     assert model.setData(model.index(0, 2), "07/15/2026")
