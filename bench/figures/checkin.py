@@ -7,12 +7,11 @@ Baseline: a raw sqlite3 INSERT of the same columns and commit on the same file w
 from __future__ import annotations
 
 import json
-import random
 import time
 from datetime import datetime, timedelta, timezone
 
-from ..core import Context, Goal, Result, ms, percentile, run_worker, worker_main
-from ..data import working_copy
+from ..core import Context, Goal, Result, ms, percentile, worker_main
+from ..writes import open_as_staff, random_ids, samples, sqlite_like_the_app
 
 FIGURE = "checkin"
 TITLE = "Log one check-in (p95)"
@@ -23,13 +22,7 @@ SIGNS = ["Irritability", "Sleep problems"]
 
 
 def measure(context: Context) -> Result:
-    runs = context.repeats(DEFAULT_REPEAT)
-    app_ms, baseline_ms = [], []
-    for run in range(runs):
-        copy = working_copy(context.database, context.work, f"checkin-{run}.sqlite")
-        arguments = {"database": str(copy), "seed": context.seed + run}
-        app_ms += run_worker(__name__, "app", context.env, **arguments)["ms"]
-        baseline_ms += run_worker(__name__, "baseline", context.env, **arguments)["ms"]
+    app_ms, baseline_ms, runs = samples(context, __name__, FIGURE, DEFAULT_REPEAT)
     return Result.make(
         FIGURE, TITLE, percentile(app_ms, 95), "ms", "raw sqlite3 INSERT + commit (p95)",
         percentile(baseline_ms, 95), GOAL,
@@ -38,15 +31,7 @@ def measure(context: Context) -> Result:
 
 
 def _picks(database: str, seed: int) -> list[int]:
-    import sqlite3
-
-    connection = sqlite3.connect(database)
-    try:
-        ids = [row[0] for row in connection.execute("SELECT id FROM alumni WHERE archived_at IS NULL")]
-    finally:
-        connection.close()
-    rng = random.Random(f"bench-checkin-{seed}")
-    return [rng.choice(ids) for _ in range(LOGS)]
+    return random_ids(database, "SELECT id FROM alumni WHERE archived_at IS NULL", FIGURE, seed, LOGS)
 
 
 def _moment(number: int) -> datetime:
@@ -55,15 +40,10 @@ def _moment(number: int) -> datetime:
 
 # -- child roles ---------------------------------------------------------------------------------
 def app_role(database: str, seed: int) -> dict:
-    from aftercare_desktop.db import Database, resolve_url
     from aftercare_desktop.models.enums import CheckinMethod, CheckinOutcome
-    from aftercare_desktop.services import staff
-    from aftercare_desktop.services.audit import Actor
     from aftercare_desktop.services.checkins import CheckInData, CheckInService
 
-    db = Database.open(resolve_url(database))
-    members = staff.list_staff(db)
-    actor = Actor(members[0].id if members else None)
+    db, actor = open_as_staff(database)
     service = CheckInService(db)
     timings = []
     for number, alumnus_id in enumerate(_picks(database, seed)):
@@ -81,11 +61,7 @@ def app_role(database: str, seed: int) -> dict:
 
 
 def baseline_role(database: str, seed: int) -> dict:
-    import sqlite3
-
-    connection = sqlite3.connect(database)
-    connection.execute("PRAGMA journal_mode = WAL")
-    connection.execute("PRAGMA synchronous = FULL")
+    connection = sqlite_like_the_app(database)
     timings = []
     for number, alumnus_id in enumerate(_picks(database, seed)):
         moment = _moment(number)

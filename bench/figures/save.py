@@ -8,11 +8,10 @@ the same settings, for the same records.
 
 from __future__ import annotations
 
-import random
 import time
 
-from ..core import Context, Goal, Result, ms, percentile, run_worker, worker_main
-from ..data import working_copy
+from ..core import Context, Goal, Result, ms, percentile, worker_main
+from ..writes import open_as_staff, random_ids, samples, sqlite_like_the_app
 
 FIGURE = "save"
 TITLE = "Save one alumnus edit (p95)"
@@ -23,13 +22,7 @@ CITIES = ("Riverton", "Lakeside")
 
 
 def measure(context: Context) -> Result:
-    runs = context.repeats(DEFAULT_REPEAT)
-    app_ms, baseline_ms = [], []
-    for run in range(runs):
-        copy = working_copy(context.database, context.work, f"save-{run}.sqlite")
-        arguments = {"database": str(copy), "seed": context.seed + run}
-        app_ms += run_worker(__name__, "app", context.env, **arguments)["ms"]
-        baseline_ms += run_worker(__name__, "baseline", context.env, **arguments)["ms"]
+    app_ms, baseline_ms, runs = samples(context, __name__, FIGURE, DEFAULT_REPEAT)
     return Result.make(
         FIGURE, TITLE, percentile(app_ms, 95), "ms", "raw sqlite3 UPDATE + commit (p95)",
         percentile(baseline_ms, 95), GOAL,
@@ -38,34 +31,18 @@ def measure(context: Context) -> Result:
     )
 
 
-def _picks(ids: list[int], seed: int) -> list[int]:
-    rng = random.Random(f"bench-save-{seed}")
-    return [rng.choice(ids) for _ in range(SAVES)]
-
-
-def _all_ids(database: str) -> list[int]:
-    import sqlite3
-
-    connection = sqlite3.connect(database)
-    try:
-        return [row[0] for row in connection.execute("SELECT id FROM alumni ORDER BY id")]
-    finally:
-        connection.close()
+def _picks(database: str, seed: int) -> list[int]:
+    return random_ids(database, "SELECT id FROM alumni ORDER BY id", FIGURE, seed, SAVES)
 
 
 # -- child roles ---------------------------------------------------------------------------------
 def app_role(database: str, seed: int) -> dict:
-    from aftercare_desktop.db import Database, resolve_url
-    from aftercare_desktop.services import staff
     from aftercare_desktop.services.alumni import AlumniService
-    from aftercare_desktop.services.audit import Actor
 
-    db = Database.open(resolve_url(database))
-    members = staff.list_staff(db)
-    actor = Actor(members[0].id if members else None)
+    db, actor = open_as_staff(database)
     service = AlumniService(db)
     timings = []
-    for alumnus_id in _picks(_all_ids(database), seed):
+    for alumnus_id in _picks(database, seed):
         record = service.open_record(alumnus_id, actor)
         record.city = CITIES[0] if record.city != CITIES[0] else CITIES[1]
         start = time.perf_counter()
@@ -76,13 +53,9 @@ def app_role(database: str, seed: int) -> dict:
 
 
 def baseline_role(database: str, seed: int) -> dict:
-    import sqlite3
-
-    connection = sqlite3.connect(database)
-    connection.execute("PRAGMA journal_mode = WAL")
-    connection.execute("PRAGMA synchronous = FULL")
+    connection = sqlite_like_the_app(database)
     timings = []
-    for number, alumnus_id in enumerate(_picks(_all_ids(database), seed)):
+    for number, alumnus_id in enumerate(_picks(database, seed)):
         start = time.perf_counter()
         connection.execute("UPDATE alumni SET city = ? WHERE id = ?", (CITIES[number % 2], alumnus_id))
         connection.commit()
