@@ -16,12 +16,13 @@ from collections.abc import Sequence
 
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from ..models.enums import MenteeNeed, ReviewOutcome, WarningLevel, label
 from . import blocks
 from .data import PairingReviewData, SuggestedPairing, UnpairedMentee, _pathway_words
-from .style import MUTED, RULE, WARNING_HIGH, WARNING_WATCH, Styles, css, day, plural, text
+from .style import BODY_SIZE, FONT, MUTED, RULE, WARNING_HIGH, WARNING_WATCH, Styles, css, day, plural, text
 
 LISTED = 400  # rows per table; more are counted, not listed
 TOP_CRITERIA = 4  # criteria named in a suggestion's breakdown; the rest are summed
@@ -110,9 +111,22 @@ def _muted(words: str) -> str:
     return f"<font color='{css(MUTED)}'>{text(words)}</font>"
 
 
-def _person(styles: Styles, name: str, *details: str) -> Paragraph:
-    """A name, with what finds the record (the client ID) and other details on lines under it."""
-    return Paragraph("<br/>".join([text(name), *(_muted(d) for d in details if d)]), styles.cell)
+def _person(styles: Styles, width: float, name: str, *details: str) -> Paragraph:
+    """A name in a column `width` wide, with what finds the record (the client ID) and other details on
+    lines under it."""
+    return Paragraph("<br/>".join([_name(name, width - 8), *(_muted(d) for d in details if d)]), styles.cell)
+
+
+def _name(name: str, width: float) -> str:
+    """A name marked up to wrap within `width`: a double-barrelled name too wide for the column breaks
+    after its hyphen (Castellanos-/Villarreal), not wherever the letters run out (Castellan/os)."""
+    words = []
+    for word in name.split(" "):
+        if "-" in word and stringWidth(word, FONT, BODY_SIZE) > width:
+            words.append("-<br/>".join(text(part) for part in word.split("-")))
+        else:
+            words.append(text(word))
+    return " ".join(words)
 
 
 def _lines(styles: Styles, *lines: str) -> Paragraph:
@@ -167,6 +181,8 @@ def _table(styles: Styles, title: str, header: Sequence[str], rows: list[list], 
 
 def _pairings(styles: Styles, data: PairingReviewData, width: float) -> list[Flowable]:
     due = sum(1 for h in data.pairings if h.due_for_review)
+    shares = [0.12, 0.11, 0.2, 0.07, 0.07, 0.085, 0.155, 0.19]
+    widths = [width * share for share in shares]
     rows = []
     for h in data.pairings[:LISTED]:
         warning = [_level(h.warning_level), *(text(reason) for reason in h.warning_reasons[:WARNING_REASONS])]
@@ -179,8 +195,8 @@ def _pairings(styles: Styles, data: PairingReviewData, width: float) -> list[Flo
         else:
             why = [_muted("Not due")]
         rows.append([
-            _person(styles, h.mentee_name, data.client_ids.get(h.mentee_id, "")),
-            _person(styles, h.mentor_name, data.client_ids.get(h.mentor_id, "")),
+            _person(styles, widths[0], h.mentee_name, data.client_ids.get(h.mentee_id, "")),
+            _person(styles, widths[1], h.mentor_name, data.client_ids.get(h.mentor_id, "")),
             _lines(styles, *warning),
             _lines(styles, f"{h.days_since_contact:,}", "" if h.last_contact_on else _muted("none yet")),
             f"{h.weeks_with_contact} of {h.weeks_counted}" if h.weeks_counted else "first week",
@@ -192,11 +208,12 @@ def _pairings(styles: Styles, data: PairingReviewData, width: float) -> list[Flo
         styles, f"Active pairings ({len(data.pairings):,} · {due:,} due for review)",
         ["Mentee", "Mentor", "Early warning", "Days since contact", "Weeks with contact", "Paired for",
          "Due for review because", DECISION],
-        rows, [0.12, 0.11, 0.2, 0.07, 0.07, 0.085, 0.155, 0.19], width, len(data.pairings),
+        rows, shares, width, len(data.pairings),
         "No active pairings.", more="see the Pairing review page.")
 
 
 def _waiting(styles: Styles, data: PairingReviewData, width: float) -> list[Flowable]:
+    shares = [0.2, 0.12, 0.08, 0.27, 0.33]
     rows = []
     for row in data.waiting[:LISTED]:
         needs = "; ".join(label(MenteeNeed(n)) for n in row.needs) or (
@@ -214,7 +231,7 @@ def _waiting(styles: Styles, data: PairingReviewData, width: float) -> list[Flow
         if not row.consents:
             wants.append(f"<font color='{css(WARNING_WATCH)}'>Has not consented to the mentor program</font>")
         rows.append([
-            _person(styles, row.name, row.client_id),
+            _person(styles, width * shares[0], row.name, row.client_id),
             day(row.waiting_since),
             f"{row.days_waited:,}",
             needs,
@@ -223,7 +240,7 @@ def _waiting(styles: Styles, data: PairingReviewData, width: float) -> list[Flow
     return _table(
         styles, f"Waiting for a mentor ({len(data.waiting):,})",
         ["Name", "Waiting since", "Days waited", "Needs", "Preferences"],
-        rows, [0.2, 0.12, 0.08, 0.27, 0.33], width, len(data.waiting), "Nobody is waiting for a mentor.",
+        rows, shares, width, len(data.waiting), "Nobody is waiting for a mentor.",
         numeric=(2,), more="see Mentoring → Waiting list.")
 
 
@@ -231,8 +248,8 @@ def _suggestions(styles: Styles, data: PairingReviewData, width: float) -> list[
     shares = [0.15, 0.13, 0.06, 0.25, 0.19, 0.22]
     widths = [width * share for share in shares]
     rows = [[
-        _person(styles, s.mentee, s.mentee_client_id, f"waited {_days(s.days_waited)}"),
-        _person(styles, s.mentor, "locked by a coordinator" if s.locked else ""),
+        _person(styles, widths[0], s.mentee, s.mentee_client_id, f"waited {_days(s.days_waited)}"),
+        _person(styles, widths[1], s.mentor, "locked by a coordinator" if s.locked else ""),
         _lines(styles, f"<b>{s.score:.1f}</b>", _muted(f"of {data.max_score:g}")),
         _criteria(styles, s, widths[3]),
         _points(styles, [(text(name), score) for name, score in s.alternatives], widths[4])
