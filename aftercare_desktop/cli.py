@@ -99,7 +99,8 @@ def _report_parsers(commands) -> None:
     from .reports import DocumentKind
 
     report = commands.add_parser(
-        "report", help="write a PDF: progress report, aftercare plan, wallet cards or caseload summary",
+        "report", help="write a PDF: progress report, aftercare plan, wallet cards, caseload summary or pairing "
+        "review agenda",
         description="Write printed documents as PDF files. Each export is recorded (who, when, about whom, "
         "for whom and why) in the accounting of disclosures.",
     )
@@ -110,6 +111,9 @@ def _report_parsers(commands) -> None:
         DocumentKind.PLAN: "the alumnus's own aftercare plan, in large print, with the crisis lines",
         DocumentKind.WALLET_CARD: "credit-card-size cards with who to call and the crisis lines, a page of them",
         DocumentKind.CASELOAD: "one caseworker's caseload: counts, check-ins due and overdue, who needs attention",
+        DocumentKind.PAIRING_REVIEW: "the agenda of the weekly pairing review: active pairings with their health, "
+                                     "the waiting list, suggested pairings with their score by criterion, "
+                                     "columns to write decisions in (internal: names mentees and mentors)",
     }
     for kind, words in documents.items():
         one = kinds.add_parser(kind.command, help=words, description=words)
@@ -121,7 +125,7 @@ def _report_parsers(commands) -> None:
         description="Write one document for each alumnus chosen by --caseworker, --program and --status (or "
         "listed with --alumnus), or a caseload summary for each caseworker, into --out-dir.",
     )
-    batch.add_argument("kind", choices=[kind.command for kind in DocumentKind], metavar="KIND",
+    batch.add_argument("kind", choices=[kind.command for kind in DocumentKind if kind.in_batches], metavar="KIND",
                        help="progress, plan, wallet-card or caseload")
     _database_option(batch, required=True)
     _document_options(batch, None, batch=True)
@@ -157,6 +161,10 @@ def _document_options(parser: argparse.ArgumentParser, kind, *, batch: bool) -> 
                             "(default: the team's choice)")
     if not batch and kind is DocumentKind.PROGRESS:
         parser.add_argument("--notes", metavar="TEXT", help="caseworker's notes to print at the end")
+    if not batch and kind is DocumentKind.PAIRING_REVIEW:
+        parser.add_argument("--date", dest="meeting_on", type=_date, metavar="DATE",
+                            help="the day of the meeting, YYYY-MM-DD, today or up to a month ahead (default: today); "
+                            "the facts are as they stand when the agenda is made")
     if batch or kind is DocumentKind.WALLET_CARD:
         parser.add_argument("--copies", type=int, metavar="N", help="cards per alumnus (default: a page full)")
     parser.add_argument("--by", metavar="NAME", help="the staff member making the document (default: the command line)")
@@ -496,6 +504,7 @@ def _report_request(database: Database, args: argparse.Namespace, kind, prog: st
         period=period, sections=sections,
         recipient=getattr(args, "recipient", ""), purpose=getattr(args, "purpose", ""), notice=notice,
         caseworker_notes=getattr(args, "notes", None), copies=getattr(args, "copies", None),
+        meeting_on=getattr(args, "meeting_on", None),
     )
     if not batch:
         return template, (), actor

@@ -14,6 +14,7 @@ from aftercare_desktop.db import Database, resolve_url
 from aftercare_desktop.schema import ensure_schema
 from tests.reports.conftest import pages_text, qpdf_check
 from tests.reports.story import make_story
+from tests.reports.test_pairing_review import Team
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +126,55 @@ def test_batch_into_a_missing_folder_is_refused(database_path, tmp_path, capsys)
                "--jobs", "1") == EXIT_USAGE
     assert "does not exist" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def team_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli-agenda") / "team.sqlite"
+    database = Database.open(resolve_url(path))
+    ensure_schema(database)
+    Team(database, date.today())
+    database.dispose()
+    return path
+
+
+def test_pairing_review_agenda(team_path, out, capsys):
+    target = out / "agenda.pdf"
+    ahead = date.fromordinal(date.today().toordinal() + 3)
+    assert run(team_path, "pairing-review", "--date", ahead.isoformat(), "--by", "Đặng Thu Trang",
+               "--out", str(target)) == EXIT_OK
+    assert capsys.readouterr().out.startswith("Wrote pairing review agenda (")
+    qpdf_check(target)
+    text = " ".join(pages_text(target.read_bytes()))
+    for fact in ("Zoë Nguyễn", "Ana Núñez", "Decision / notes", "No active mentor speaks Spanish", "waited 10 days",
+                 "Internal — do not disclose", f"Pairing review of {ahead:%b} {ahead.day}, {ahead.year}",
+                 "by Đặng Thu Trang"):
+        assert fact in text, fact
+    assert run(team_path, "pairing-review", "--out", str(out / "today.pdf")) == EXIT_OK
+    assert "by the command line (login" in " ".join(pages_text((out / "today.pdf").read_bytes()))
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--date", "2020-01-06"], "An agenda is for a meeting today or later"),
+    (["--date", "2099-01-05"], "The meeting can be at most 31 days ahead"),
+    (["--date", "2026-02-30"], "argument --date: '2026-02-30' is not a date (YYYY-MM-DD)"),
+    (["--alumnus", "AC-0042"], "unrecognized arguments: --alumnus AC-0042"),
+    (["--by", "Nobody Here"], "no staff member is called 'Nobody Here'"),
+])
+def test_pairing_review_bad_input_is_one_line_exit_2_and_no_file(team_path, out, capsys, args, message):
+    target = out / "agenda.pdf"
+    with pytest.raises(SystemExit) if "argument" in message else _nothing() as exited:
+        code = run(team_path, "pairing-review", *args, "--out", str(target))
+    if exited is not None:
+        code = exited.value.code
+    assert code == EXIT_USAGE
+    error = capsys.readouterr().err
+    assert message in error and error.count("\n") == 1
+    assert list(out.iterdir()) == []
+
+
+def test_pairing_review_is_not_a_batch(team_path, out, capsys):
+    with pytest.raises(SystemExit) as exited:
+        run(team_path, "batch", "pairing-review", "--out-dir", str(out))
+    assert exited.value.code == EXIT_USAGE
+    assert "invalid choice: 'pairing-review'" in capsys.readouterr().err

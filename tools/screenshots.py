@@ -115,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
             review._show_counts()
         shots["pairing-review.png"] = window.grab()
         review.draft.outcomes.clear()
+        review.agenda.preview()
+        wait_until(app, lambda: review.agenda.preview_dialog is not None, timeout=60)
+        review.agenda.preview_dialog.resize(1100, 820)
+        settle(app, 2.0)  # QPdfView renders its pages on a thread of its own
+        shots["agenda-preview.png"] = review.agenda.preview_dialog.grab()
+        review.agenda.preview_dialog.close()
 
         for name, pixmap in shots.items():
             if args.only and name not in args.only:

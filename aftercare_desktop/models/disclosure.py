@@ -14,8 +14,8 @@ from .enums import AuditAction, enum_column
 class Disclosure(Base):
     """One exported or printed document: the accounting of disclosures (42 CFR §2.25) reads from here.
 
-    Each row goes with an audit event on the alumnus (or the caseworker, for a caseload summary), made
-    in the same transaction. Unlike the audit trail it holds values — the recipient and the purpose as
+    Each row goes with an audit event on the alumnus (or the caseworker, for a caseload summary; the
+    team's pairing review, for its agenda), made in the same transaction. Unlike the audit trail it holds values — the recipient and the purpose as
     typed — because the accounting must name them. Append-only in the database (migration 0005), and
     `alumnus_id` is no foreign key, so the accounting outlives a deleted record.
     """

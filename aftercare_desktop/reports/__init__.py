@@ -1,4 +1,5 @@
-"""Printed output without Qt: progress reports, the alumnus's own plan, wallet cards, caseload summaries.
+"""Printed output without Qt: progress reports, the alumnus's own plan, wallet cards, caseload summaries
+and the weekly pairing review's agenda.
 
 The GUI, the command line and batch exports all go through `ExportService` (export.py): a request
 says what, about whom, for whom and why; the service checks it, asks the disclosure gate, renders
@@ -6,7 +7,7 @@ with reportlab, writes the PDF atomically and records the disclosure. `BatchExpo
 many exports over several processes with progress and cancel.
 
     data.py      what each document says, gathered from the services as plain data
-    progress.py, plan.py, wallet.py, caseload.py   the documents' layouts
+    progress.py, plan.py, wallet.py, caseload.py, pairing_review.py   the documents' layouts
     page.py      header, footer, §2.32 notice and "Page X of Y" on every page
     charts.py    trend charts as vector drawings      style.py   font, colours, styles, dates
 """

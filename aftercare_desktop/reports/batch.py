@@ -107,7 +107,9 @@ def subject_request(template: ExportRequest, subject_id: int) -> ExportRequest:
     """The batch's request made about one of its subjects."""
     if template.kind.about_an_alumnus:
         return replace(template, alumnus_id=subject_id)
-    return replace(template, caseworker_id=subject_id)
+    if template.kind.about_a_caseworker:
+        return replace(template, caseworker_id=subject_id)
+    raise AftercareError(f"A {template.kind.title.lower()} is made once for the team, not in a batch.")
 
 
 # -- in a worker process --------------------------------------------------------------------------------

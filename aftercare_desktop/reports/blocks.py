@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
-from .style import ACCENT_LIGHT, FONT, FONT_BOLD, INK, RULE, ZEBRA, Styles, text
+from .style import ACCENT, ACCENT_LIGHT, FONT, FONT_BOLD, INK, MUTED, RULE, ZEBRA, Styles, text
 
 
 def heading(styles: Styles, title: str) -> Paragraph:
@@ -104,6 +105,48 @@ def boxed(styles: Styles, content: Sequence[Flowable], width: float, background=
         ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
     ]))
     return table
+
+
+def figures(styles: Styles, counts: Sequence[tuple[str, str]], width: float, per_row: int = 4) -> Table:
+    """Counts as a grid of large numbers with what each counts under it (a summary's first lines)."""
+    number = ParagraphStyle("figure", parent=styles.cell, fontName=FONT_BOLD, fontSize=styles.size * 1.9,
+                            leading=styles.size * 2.2, textColor=ACCENT)
+    words_style = ParagraphStyle("figure_words", parent=styles.small, leading=styles.size * 1.1)
+    cells = [[Paragraph(text(value), number), Paragraph(text(words), words_style)] for value, words in counts]
+    rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+    table = Table(rows, colWidths=[width / per_row] * per_row, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), ACCENT_LIGHT),
+        ("INNERGRID", (0, 0), (-1, -1), 2, "white"),
+        ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8),
+    ]))
+    return table
+
+
+class WritingSpace(Flowable):
+    """Room to write by hand: faint dotted lines across the space given (a cell, or the page)."""
+
+    def __init__(self, lines: int = 2, pitch: float = 15):
+        super().__init__()
+        self.lines, self.pitch = lines, pitch
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = avail_width, self.lines * self.pitch
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(MUTED)
+        canvas.setLineWidth(0.35)
+        canvas.setDash(0.6, 2.2)
+        for number in range(self.lines):
+            y = self.height - (number + 1) * self.pitch + 1
+            canvas.line(0, y, self.width, y)
+        canvas.restoreState()
 
 
 class _RoomFor(CondPageBreak):

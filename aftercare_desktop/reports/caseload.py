@@ -5,26 +5,12 @@ An internal working document: it lists names and is never meant to leave the pro
 
 from __future__ import annotations
 
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from ..models.enums import WarningLevel, label
 from . import blocks
 from .data import CaseloadData
-from .style import (
-    ACCENT,
-    ACCENT_LIGHT,
-    FONT_BOLD,
-    RULE,
-    WARNING_HIGH,
-    WARNING_WATCH,
-    Styles,
-    css,
-    day,
-    plural,
-    span,
-    text,
-)
+from .style import WARNING_HIGH, WARNING_WATCH, Styles, css, day, plural, span, text
 
 LISTED = 200  # rows per table; more are counted, not listed
 
@@ -39,7 +25,7 @@ def story(data: CaseloadData, width: float) -> list[Flowable]:
         Paragraph(text(data.caseworker), styles.title),
         Paragraph(f"Caseload on {text(day(today.today))} · check-ins counted "
                   f"{text(span(data.period.first, data.period.last))}", styles.subtitle),
-        _figures(styles, [
+        blocks.figures(styles, [
             (f"{data.active:,}", "active alumni"),
             (f"{data.with_plan:,}", "with an active plan"),
             (f"{sections['overdue'].count:,}", "check-ins overdue"),
@@ -95,25 +81,6 @@ def story(data: CaseloadData, width: float) -> list[Flowable]:
 def _level(styles: Styles, level: WarningLevel) -> Paragraph:
     colour = WARNING_HIGH if level is WarningLevel.HIGH else WARNING_WATCH
     return Paragraph(f"<font color='{css(colour)}'><b>{text(label(level))}</b></font>", styles.cell)
-
-
-def _figures(styles: Styles, figures: list[tuple[str, str]], width: float) -> Table:
-    """The counts as a grid of large numbers, four to a row."""
-    number = ParagraphStyle("figure", parent=styles.cell, fontName=FONT_BOLD, fontSize=styles.size * 1.9,
-                            leading=styles.size * 2.2, textColor=ACCENT)
-    words_style = ParagraphStyle("figure_words", parent=styles.small, leading=styles.size * 1.1)
-    cells = [[Paragraph(text(value), number), Paragraph(text(words), words_style)] for value, words in figures]
-    rows = [cells[i:i + 4] for i in range(0, len(cells), 4)]
-    table = Table(rows, colWidths=[width / 4] * 4, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), ACCENT_LIGHT),
-        ("INNERGRID", (0, 0), (-1, -1), 2, "white"),
-        ("BOX", (0, 0), (-1, -1), 0.5, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8),
-    ]))
-    return table
 
 
 def _table(styles: Styles, title: str, header, rows, widths, count: int, nothing: str,

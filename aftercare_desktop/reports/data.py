@@ -13,10 +13,10 @@ report (a mentor is an alumnus of the program too, protected in their own right)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -51,6 +51,10 @@ from ..services.sobriety import Milestone, SobrietyService, iter_milestones
 from ..services.team_settings import TeamSettingsValues, stored_values
 from ..services.today import TodayData, TodayService
 from .kinds import Period, Section
+
+if TYPE_CHECKING:  # the mentoring services load the pairing engine; see gather_pairing_review
+    from ..services.pairing_review import PairingHealth, ReviewRecord
+    from ..services.waiting_list import WaitingRow
 
 # The early-warning look back judges the period at most this many times (weekly, or less often).
 MAX_WARNING_SAMPLES = 60
@@ -618,3 +622,91 @@ def gather_caseload(sources: Sources, caseworker_id: int, period: Period) -> Cas
     return CaseloadData(member.display_name, caseworker_id, period, by_status, int(with_plan or 0), int(done),
                         int(unanswered), int(contacted), sources.today_page.load(caseworker_id))
 
+
+
+# -- the weekly pairing review agenda ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestedPairing:
+    """One pairing the engine suggests, in words and points (the mentor's name included: the agenda is
+    for the coordinators, who pair them)."""
+
+    mentee: str
+    mentee_client_id: str
+    days_waited: int
+    mentor: str
+    score: float
+    locked: bool  # fixed by a coordinator, not started yet
+    criteria: tuple[tuple[str, float], ...]  # (criterion, points) that gave points, the most first
+    alternatives: tuple[tuple[str, float], ...]  # the next mentors: (name, score)
+
+
+@dataclass(frozen=True)
+class UnpairedMentee:
+    name: str
+    client_id: str
+    days_waited: int
+    reason: str  # the constraint that bound, in words
+
+
+@dataclass(frozen=True)
+class PairingReviewData:
+    meeting_on: date  # the meeting the agenda is for
+    as_of: date  # the day the facts are from
+    pairings: tuple[PairingHealth, ...]  # due for review first, as the review page lists them
+    client_ids: Mapping[int, str]  # alumnus id → client ID, for everyone named
+    waiting: tuple[WaitingRow, ...]  # the longest-waiting first
+    locked_mentors: Mapping[int, str]  # waiting mentee id → the mentor locked for them
+    suggestions: tuple[SuggestedPairing, ...]
+    unpaired: tuple[UnpairedMentee, ...]
+    dropped_locks: tuple[str, ...]  # locks the engine had to drop, in words
+    max_score: float  # the best score a pair can have with the team's weights
+    places_free: int  # places left with eligible mentors after the suggestions
+    review_days: int  # the team's "review every pairing this often"
+    last_review: ReviewRecord | None
+
+
+def gather_pairing_review(sources: Sources, meeting_on: date) -> PairingReviewData:
+    """The agenda's facts through the mentoring services, as the Pairing review page shows them, with
+    suggestions by the team's saved weights (what `pairing suggest` prints)."""
+    # The mentoring services load the pairing engine (numpy, scipy): only when an agenda is made.
+    from ..services.pairing_review import PairingReviewService
+    from ..services.pairings import PairingService
+    from ..services.waiting_list import WaitingListService
+
+    reviews = PairingReviewService(sources.database, today=sources.today)
+    health = tuple(reviews.health())
+    last = reviews.reviews(limit=1)
+    waiting = tuple(WaitingListService(sources.database, today=sources.today).waiting())
+    run = PairingService(sources.database, today=sources.today).suggest()
+    result, waited = run.result, run.waited_days
+    people = run.people
+    named = {h.mentee_id for h in health} | {h.mentor_id for h in health}
+    client_ids = {person.id: person.client_id for person in people.values()}
+    missing = named - set(client_ids)
+    if missing:
+        a = Alumnus.__table__.c
+        with sources.database.session() as session:
+            client_ids.update(session.execute(select(a.id, a.client_id).where(a.id.in_(missing))).all())
+    client_ids.update((row.alumnus_id, row.client_id) for row in waiting)
+
+    def criteria(scored) -> tuple[tuple[str, float], ...]:
+        return tuple((c.label, c.points) for c in scored.strongest(len(scored.values)))
+
+    suggestions = tuple(
+        SuggestedPairing(run.name(s.mentee_id), client_ids.get(s.mentee_id, ""), waited.get(s.mentee_id, 0),
+                         run.name(s.mentor_id), s.score, s.locked, criteria(s),
+                         tuple((run.name(a.mentor_id), a.score) for a in s.alternatives))
+        for s in result.suggestions)
+    unpaired = tuple(UnpairedMentee(run.name(u.mentee_id), client_ids.get(u.mentee_id, ""),
+                                    waited.get(u.mentee_id, 0), u.reason) for u in result.unmatched)
+    dropped = tuple(f"{run.name(b.mentee_id)} with {run.name(b.mentor_id)}: {b.reason}" for b in result.broken_locks)
+    usable = {m.id for m in run.problem.mentors if m.available and m.consents}
+    places = sum(load.free_after for load in result.mentors if load.mentor_id in usable)
+    locked = {row.alumnus_id: run.name(row.locked_mentor_id) for row in waiting if row.locked_mentor_id is not None}
+    return PairingReviewData(
+        meeting_on=meeting_on, as_of=sources.today(), pairings=health, client_ids=client_ids, waiting=waiting,
+        locked_mentors=locked, suggestions=suggestions, unpaired=unpaired, dropped_locks=dropped,
+        max_score=result.max_score, places_free=places, review_days=sources.settings().pairing_review_days,
+        last_review=last[0] if last else None)

@@ -31,7 +31,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.pagesizes import A4, LETTER, landscape
 from sqlalchemy import select
 
 from ..db import Database
@@ -44,9 +44,18 @@ from ..services.audit import Actor
 from ..services.team_settings import TeamSettingsValues, logo_bytes
 from ..services.text import fold
 from ..services.validation import Problem
-from . import caseload, page, plan, progress, wallet
-from .data import MentorPairingSource, Sources, gather_caseload, gather_plan, gather_progress, mentor_pairing_source
+from . import caseload, page, pairing_review, plan, progress, wallet
+from .data import (
+    MentorPairingSource,
+    Sources,
+    gather_caseload,
+    gather_pairing_review,
+    gather_plan,
+    gather_progress,
+    mentor_pairing_source,
+)
 from .kinds import ALL_SECTIONS, DocumentKind, Notice, Period, Section
+from .style import day
 
 log = logging.getLogger("aftercare.reports")
 T = TypeVar("T")
@@ -55,6 +64,7 @@ DEFAULT_PERIOD_DAYS = {DocumentKind.PROGRESS: 90, DocumentKind.CASELOAD: 30}
 MAX_PERIOD_DAYS = 3_660
 LIMITS = {"recipient": 200, "purpose": 400, "caseworker_notes": 4_000}
 MAX_COPIES = 40
+MAX_MEETING_AHEAD_DAYS = 31
 THE_ALUMNUS = "The alumnus"
 INTERNAL = "Internal use by the aftercare team"
 
@@ -73,6 +83,7 @@ class ExportRequest:
     notice: Notice = Notice.DEFAULT
     caseworker_notes: str | None = None  # progress report, section "notes"
     copies: int | None = None  # wallet cards; None: a page full
+    meeting_on: date | None = None  # the pairing review the agenda is for; None: today
 
 
 @dataclass(frozen=True)
@@ -202,11 +213,21 @@ class ExportService:
                                               "notice"))
         if request.copies is not None and not 1 <= request.copies <= MAX_COPIES:
             problems.append(Problem("copies", f"Print 1 to {MAX_COPIES} cards"))
+        meeting_on = None
+        if kind is DocumentKind.PAIRING_REVIEW:
+            # The facts are always today's: an agenda dated for a meeting already held would show
+            # today's pairings under an old date.
+            meeting_on = request.meeting_on or today
+            if meeting_on < today:
+                problems.append(Problem("meeting_on", "An agenda is for a meeting today or later"))
+            elif (meeting_on - today).days > MAX_MEETING_AHEAD_DAYS:
+                problems.append(Problem("meeting_on", f"The meeting can be at most {MAX_MEETING_AHEAD_DAYS} "
+                                                      "days ahead"))
         if problems:
             raise ValidationFailed(problems)
         self._check_subject(kind, request)
         return replace(request, kind=kind, period=period, recipient=recipient, purpose=purpose, sections=sections,
-                       caseworker_notes=notes)
+                       caseworker_notes=notes, meeting_on=meeting_on)
 
     def _check_subject(self, kind: DocumentKind, request: ExportRequest) -> None:
         with self.database.session() as session:
@@ -215,7 +236,7 @@ class ExportService:
                     raise AftercareError(f"A {kind.title.lower()} is about one alumnus; choose who.")
                 if session.get(Alumnus, request.alumnus_id) is None:
                     raise AftercareError(f"There is no alumnus with the id {request.alumnus_id}.")
-            else:
+            elif kind.about_a_caseworker:
                 if request.caseworker_id is None:
                     raise AftercareError("A caseload summary is about one caseworker; choose who.")
                 if session.get(StaffMember, request.caseworker_id) is None:
@@ -232,9 +253,10 @@ class ExportService:
         frame_kwargs = dict(
             organisation=organisation(settings), generated_at=self._now(), generated_by=self._generated_by(),
             notice=notice_text(settings, statement) if statement else None,
-            page_size=LETTER if settings.paper_size is PaperSize.LETTER else A4,
         )
         kind = request.kind
+        paper = LETTER if settings.paper_size is PaperSize.LETTER else A4
+        frame_kwargs["page_size"] = landscape(paper) if kind.landscape else paper
         if kind is DocumentKind.PROGRESS:
             data = gather_progress(self.sources, request.alumnus_id, request.period, request.sections,
                                    request.caseworker_notes, self.pairings)
@@ -253,6 +275,12 @@ class ExportService:
             else:
                 flow = wallet.story([data], frame.organisation, request.copies or wallet.DEFAULT_COPIES)
             name = f"{kind.value.replace('_', '-')}-{_safe_file_part(data.client_id)}"
+        elif kind is DocumentKind.PAIRING_REVIEW:
+            data = gather_pairing_review(self.sources, request.meeting_on)
+            frame = page.PageFrame(title=kind.title, about=f"Pairing review of {day(data.meeting_on)}",
+                                   marking="Internal — do not disclose", **frame_kwargs)
+            flow = pairing_review.story(data, page.body_width(frame))
+            name = f"pairing-review-agenda-{data.meeting_on}"
         else:
             data = gather_caseload(self.sources, request.caseworker_id, request.period)
             frame = page.PageFrame(title=kind.title, about=f"Caseload of {data.caseworker}",
@@ -314,7 +342,7 @@ class ExportService:
                     staff_id=self.actor.staff_id, actor=self.actor.label, action=action,
                     document=request.kind.value,
                     alumnus_id=request.alumnus_id if about_alumnus else None,
-                    caseworker_id=None if about_alumnus else request.caseworker_id,
+                    caseworker_id=request.caseworker_id if request.kind.about_a_caseworker else None,
                     period_from=request.period.first if with_period else None,
                     period_to=request.period.last if with_period else None,
                     sections=sorted(s.value for s in request.sections) if request.kind is DocumentKind.PROGRESS else [],
@@ -324,8 +352,7 @@ class ExportService:
                 session.add(row)
                 session.flush()
                 ids.append(row.id)
-                entity, entity_id = ("alumnus", request.alumnus_id) if about_alumnus else (
-                    "staff_member", request.caseworker_id)
+                entity, entity_id = _audited_entity(request)
                 audit.record(session, self.actor, action, entity, entity_id, [request.kind.value])
             session.commit()
         log.info("%d document(s) recorded as %s", len(ids), action.value)
@@ -352,6 +379,16 @@ class ExportService:
             except (KeyError, OSError):
                 return "the command line"
         return self.actor.label
+
+
+def _audited_entity(request: ExportRequest) -> tuple[str, int | None]:
+    """What the audit event of an export or print is about: the alumnus, the caseworker of a caseload,
+    or the team's pairing review as a whole (the agenda names many; none of them is its subject)."""
+    if request.kind.about_an_alumnus:
+        return "alumnus", request.alumnus_id
+    if request.kind.about_a_caseworker:
+        return "staff_member", request.caseworker_id
+    return "pairing_review", None
 
 
 def _disclosure_record(row: Disclosure, by: str | None) -> DisclosureRecord:

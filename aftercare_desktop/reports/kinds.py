@@ -12,6 +12,7 @@ class DocumentKind(StrEnum):
     PLAN = "aftercare_plan"
     WALLET_CARD = "wallet_card"
     CASELOAD = "caseload_summary"
+    PAIRING_REVIEW = "pairing_review_agenda"
 
     @property
     def title(self) -> str:
@@ -29,7 +30,21 @@ class DocumentKind(StrEnum):
 
     @property
     def about_an_alumnus(self) -> bool:
-        return self is not DocumentKind.CASELOAD
+        return self not in (DocumentKind.CASELOAD, DocumentKind.PAIRING_REVIEW)
+
+    @property
+    def about_a_caseworker(self) -> bool:
+        return self is DocumentKind.CASELOAD
+
+    @property
+    def in_batches(self) -> bool:
+        """Made for many at once (one per alumnus or caseworker); the agenda is one for the whole team."""
+        return self.about_an_alumnus or self.about_a_caseworker
+
+    @property
+    def landscape(self) -> bool:
+        """Printed across the page: the agenda's tables are wide, with room to write in."""
+        return self is DocumentKind.PAIRING_REVIEW
 
     @property
     def command(self) -> str:
@@ -49,12 +64,14 @@ _TITLES = {
     DocumentKind.PLAN: "My aftercare plan",
     DocumentKind.WALLET_CARD: "Wallet cards",
     DocumentKind.CASELOAD: "Caseload summary",
+    DocumentKind.PAIRING_REVIEW: "Pairing review agenda",
 }
 _COMMANDS = {
     DocumentKind.PROGRESS: "progress",
     DocumentKind.PLAN: "plan",
     DocumentKind.WALLET_CARD: "wallet-card",
     DocumentKind.CASELOAD: "caseload",
+    DocumentKind.PAIRING_REVIEW: "pairing-review",
 }
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QPageLayout
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
 
@@ -124,6 +125,8 @@ class DocumentActions(QObject):
     def _choose_printer(self, service: ExportService, request: ExportRequest, parent: QWidget | None) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(request.kind.title)
+        if request.kind.landscape:  # else its pages print shrunk to fit across portrait paper
+            printer.setPageOrientation(QPageLayout.Orientation.Landscape)
         if not dialogs.ask_printer(parent or self.owner, printer):
             self._set_busy(False, "Not printed.")
             return

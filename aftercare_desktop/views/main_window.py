@@ -257,9 +257,17 @@ class MainWindow(QMainWindow):
         return dialog
 
     def export_document(self, print_first: bool = False):
-        """File → Export PDF… / Print…: about the open record, or the person selected on Today."""
+        """File → Export PDF… / Print…: about the open record, or the person selected on Today; on the
+        Pairing review page, the meeting's agenda."""
         current = self.pages.currentWidget()
         dialog = None
+        review = self._built(self._review_row)
+        if review is not None and current is review:
+            if print_first:
+                review.print_agenda()
+            else:
+                review.export_agenda()
+            return None
         if current is self.alumni_page and self.alumni_page.currentWidget() is self.alumni_page.profile:
             dialog = self.alumni_page.profile.export_document(print_first=print_first)
         elif current is self.today_page:

@@ -5,12 +5,17 @@ early-warning level, weeks with contact, how long they have been paired, whether
 review and why); an outcome per pairing with notes; who attended; saved as a dated review. The
 waiting list, the new suggestions and the earlier reviews sit alongside.
 
+The agenda of the meeting on the "Held on" day can be previewed, printed (Ctrl+P) and exported
+(Ctrl+E) as a PDF through the export service, like every other document (reports/pairing_review.py).
+
 Keyboard: in the pairings table 1 continue, 2 watch, 3 reassign, 4 end, 0 clears; Enter goes to the
 outcome's notes; Ctrl+Enter opens the mentee's record; Ctrl+S saves. Nothing ends before the review
 is saved, and leaving with outcomes not saved asks first.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -33,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import AftercareError, ValidationFailed
 from ..models.enums import ReviewOutcome, WarningLevel, label
+from ..reports.kinds import DocumentKind
 from ..services.context import AppContext
 from ..services.pairing_review import MAX_NOTES, OutcomeData, PairingHealth, ReviewData, ReviewRecord
 from ..services.records import StaffRecord
@@ -43,6 +49,10 @@ from .suggestions_view import SuggestionLine, days
 from .table_model import Column, RowsModel, row_table
 from .waiting_list_view import WaitingListView
 from .widgets import DateField, ErrorLabel, heading, is_dark
+
+if TYPE_CHECKING:
+    from ..reports.export import ExportRequest
+    from .documents import DocumentActions
 
 # In key order: 1 continue, 2 watch, 3 reassign, 4 end.
 OUTCOMES = (ReviewOutcome.CONTINUE, ReviewOutcome.WATCH, ReviewOutcome.REASSIGN, ReviewOutcome.END)
@@ -158,6 +168,7 @@ class PairingReviewPage(QWidget):
         self._filling = False
         self._saved_note = ""  # "Review of … saved: …", shown until the next outcome is chosen
         self.attendees: dict[int, QCheckBox] = {}
+        self._agenda: DocumentActions | None = None
         self._build()
         state.run_changed.connect(self._show_suggestions)
         state.pairings_changed.connect(self._pairings_changed)
@@ -227,6 +238,18 @@ class PairingReviewPage(QWidget):
         self.save_button.clicked.connect(self.save)
         refresh = QPushButton("Load &again (F5)")
         refresh.clicked.connect(self.refresh)
+        # The meeting's agenda on paper, for the "Held on" day, through the export service (recorded).
+        self.agenda_status = QLabel()
+        self.agenda_status.setObjectName("agendaStatus")
+        self.agenda_preview = QPushButton("Preview agen&da")
+        self.agenda_preview.setToolTip("The agenda of the meeting on the 'Held on' day, as it will print")
+        self.agenda_preview.clicked.connect(lambda: self.agenda.preview())
+        self.agenda_print = QPushButton("Print agenda…")
+        self.agenda_print.setToolTip("Print the agenda (Ctrl+P); recorded as printed")
+        self.agenda_print.clicked.connect(self.print_agenda)
+        self.agenda_export = QPushButton("Export agenda PDF…")
+        self.agenda_export.setToolTip("Save the agenda as a PDF (Ctrl+E); recorded as exported")
+        self.agenda_export.clicked.connect(self.export_agenda)
         QShortcut(QKeySequence("F5"), self, activated=self.refresh,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -285,6 +308,11 @@ class PairingReviewPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(heading("Weekly pairing review"))
         top.addStretch(1)
+        top.addWidget(self.agenda_status)
+        top.addWidget(self.agenda_preview)
+        top.addWidget(self.agenda_print)
+        top.addWidget(self.agenda_export)
+        top.addSpacing(12)
         top.addWidget(refresh)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -586,6 +614,54 @@ class PairingReviewPage(QWidget):
         if answer is dialogs.Leave.SAVE:
             self.save()
         return False
+
+    # -- the agenda ----------------------------------------------------------------------------------------
+    @property
+    def agenda(self) -> DocumentActions:
+        """Preview, print and export of the agenda; made on first use, as it loads reportlab and QtPdf
+        (over a second), which the page itself does not need."""
+        if self._agenda is None:
+            from .documents import DocumentActions
+
+            self._agenda = DocumentActions(self.context, self.runner, self, self.agenda_request, self._agenda_about)
+            self._agenda.status.connect(self.agenda_status.setText)
+            self._agenda.problems.connect(self._agenda_problems)
+            self._agenda.busy_changed.connect(self._agenda_busy)
+        return self._agenda
+
+    def agenda_request(self) -> ExportRequest | None:
+        """The agenda of the meeting on the "Held on" day; None (with the reason shown) for a date that
+        cannot be read."""
+        try:
+            held_on = self.held_on.date_value()
+        except ValueError as exc:
+            self.held_on_error.show_message(str(exc))
+            self.held_on.setFocus()
+            return None
+        self.held_on_error.show_message(None)
+        from ..reports.export import ExportRequest
+
+        return ExportRequest(DocumentKind.PAIRING_REVIEW, meeting_on=held_on or self.context.today())
+
+    def _agenda_about(self) -> str:
+        request = self.agenda_request()
+        return f"meeting of {request.meeting_on.isoformat()}" if request else ""
+
+    def _agenda_problems(self, problems: list) -> None:
+        if problems:
+            self.held_on_error.show_message("; ".join(problem.message for problem in problems))
+
+    def _agenda_busy(self, busy: bool) -> None:
+        for button in (self.agenda_preview, self.agenda_print, self.agenda_export):
+            button.setEnabled(not busy)
+
+    def export_agenda(self) -> None:
+        """File → Export PDF… on this page."""
+        self.agenda.export()
+
+    def print_agenda(self) -> None:
+        """File → Print… on this page."""
+        self.agenda.print_document()
 
     # -- keys ------------------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -29,12 +29,13 @@ class MentoringBuilder:
 
     def alumnus(self, first: str, *, languages=("English",), sober_days: int | None = 800, consents: bool = True,
                 wants_mentor: bool = False, status: AlumniStatus = AlumniStatus.ACTIVE, pathways=("twelve_step",),
-                substances=("Alcohol",), city: str | None = "Chicago", opted_in_ago: int = 30) -> int:
+                substances=("Alcohol",), city: str | None = "Chicago", opted_in_ago: int = 30,
+                last: str = "Tester") -> int:
         self._clients += 1
         created = local(self.ago(500), 9)
         alumnus = Alumnus(
-            client_id=f"MP-{self._clients:05d}", first_name=first, last_name="Tester",
-            sort_name=text.sort_name(first, "Tester"), search_text=text.search_text(first, "Tester"),
+            client_id=f"MP-{self._clients:05d}", first_name=first, last_name=last,
+            sort_name=text.sort_name(first, last), search_text=text.search_text(first, last),
             languages=list(languages), recovery_pathways=list(pathways), substances=list(substances), city=city,
             sobriety_start_date=self.ago(sober_days) if sober_days is not None else None,
             consents_to_mentor_program=consents, wants_mentor=wants_mentor, status=status,

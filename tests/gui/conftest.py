@@ -1,8 +1,10 @@
 """GUI fixtures: an app context over a fresh database with a few alumni, and stubbed modal dialogs."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from PySide6.QtPrintSupport import QPrinter
 
 from aftercare_desktop.models.enums import Program, Relationship
 from aftercare_desktop.services import staff
@@ -64,4 +66,49 @@ def answers(monkeypatch) -> DialogAnswers:
     monkeypatch.setattr(dialogs, "ask_end_pairing", ask("end_pairing", "end_choice"))
     monkeypatch.setattr(dialogs, "confirm_review_ends", ask("review_ends", "review_ends_ok"))
     monkeypatch.setattr(dialogs, "show_problem", lambda _parent, message: answers.problems.append(message))
+    return answers
+
+
+class DocumentAnswers:
+    """Answers the file, printer and open-it questions the way a test says; remembers what was asked."""
+
+    def __init__(self, folder: Path):
+        self.save_to: Path | None = folder / "chosen.pdf"
+        self.print_to: Path | None = folder / "printed.pdf"
+        self.page_range: tuple[int, int] | None = None
+        self.asked: list[str] = []
+        self.suggested: list[Path] = []
+        self.problems: list[str] = []
+        self.opened: list[Path] = []
+        self.open_it = False
+
+
+@pytest.fixture
+def files(monkeypatch, tmp_path, answers) -> DocumentAnswers:
+    answers = DocumentAnswers(tmp_path)
+
+    def ask_save_pdf(_parent, suggested):
+        answers.asked.append("save")
+        answers.suggested.append(suggested)
+        return answers.save_to
+
+    def ask_printer(_parent, printer: QPrinter):
+        answers.asked.append("printer")
+        if answers.print_to is None:
+            return False
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(answers.print_to))
+        if answers.page_range:
+            printer.setPrintRange(QPrinter.PrintRange.PageRange)
+            printer.setFromTo(*answers.page_range)
+        return True
+
+    def offer_to_open(_parent, _path, _words):
+        answers.asked.append("open?")
+        return answers.open_it
+
+    monkeypatch.setattr(dialogs, "ask_save_pdf", ask_save_pdf)
+    monkeypatch.setattr(dialogs, "ask_printer", ask_printer)
+    monkeypatch.setattr(dialogs, "offer_to_open", offer_to_open)
+    monkeypatch.setattr(dialogs, "open_file", lambda path: answers.opened.append(path) or True)
     return answers

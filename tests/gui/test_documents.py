@@ -10,14 +10,13 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtPrintSupport import QPrinter
 
 from aftercare_desktop.models.enums import AuditAction, CheckinMethod, CheckinOutcome, NoticeStatement
 from aftercare_desktop.reports import DocumentKind, ExportService
 from aftercare_desktop.services.audit import events_for
 from aftercare_desktop.services.checkins import CheckInData, CheckInService
 from aftercare_desktop.services.team_settings import TeamSettingsService, logo_bytes
-from aftercare_desktop.views import dialogs, organisation_dialog
+from aftercare_desktop.views import organisation_dialog
 from aftercare_desktop.views.background import TaskRunner
 from aftercare_desktop.views.export_dialog import ExportDialog, Subject
 from aftercare_desktop.views.organisation_dialog import OrganisationDialog
@@ -25,51 +24,6 @@ from aftercare_desktop.views.pdf_preview import PreviewDialog
 from aftercare_desktop.views.profile_view import ProfileView
 
 WAIT = 20_000
-
-
-class DocumentAnswers:
-    """Answers the file, printer and open-it questions the way a test says; remembers what was asked."""
-
-    def __init__(self, folder: Path):
-        self.save_to: Path | None = folder / "chosen.pdf"
-        self.print_to: Path | None = folder / "printed.pdf"
-        self.page_range: tuple[int, int] | None = None
-        self.asked: list[str] = []
-        self.suggested: list[Path] = []
-        self.problems: list[str] = []
-        self.opened: list[Path] = []
-        self.open_it = False
-
-
-@pytest.fixture
-def files(monkeypatch, tmp_path, answers) -> DocumentAnswers:
-    answers = DocumentAnswers(tmp_path)
-
-    def ask_save_pdf(_parent, suggested):
-        answers.asked.append("save")
-        answers.suggested.append(suggested)
-        return answers.save_to
-
-    def ask_printer(_parent, printer: QPrinter):
-        answers.asked.append("printer")
-        if answers.print_to is None:
-            return False
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(answers.print_to))
-        if answers.page_range:
-            printer.setPrintRange(QPrinter.PrintRange.PageRange)
-            printer.setFromTo(*answers.page_range)
-        return True
-
-    def offer_to_open(_parent, _path, _words):
-        answers.asked.append("open?")
-        return answers.open_it
-
-    monkeypatch.setattr(dialogs, "ask_save_pdf", ask_save_pdf)
-    monkeypatch.setattr(dialogs, "ask_printer", ask_printer)
-    monkeypatch.setattr(dialogs, "offer_to_open", offer_to_open)
-    monkeypatch.setattr(dialogs, "open_file", lambda path: answers.opened.append(path) or True)
-    return answers
 
 
 @pytest.fixture

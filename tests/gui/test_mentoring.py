@@ -4,11 +4,15 @@ made and edited; pairings ended with a reason; a weekly review saved; nothing lo
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from sqlalchemy import select
 
-from aftercare_desktop.models.enums import MentorStatus, PairingEndReason, PairingState, ReviewOutcome
+from aftercare_desktop.models import AuditEvent
+from aftercare_desktop.models.enums import AuditAction, MentorStatus, PairingEndReason, PairingState, ReviewOutcome
+from aftercare_desktop.reports.kinds import DocumentKind
 from aftercare_desktop.services.matching import Criterion
 from aftercare_desktop.services.pairing_review import OutcomeData, ReviewData
 from aftercare_desktop.views import dialogs
@@ -18,6 +22,7 @@ from aftercare_desktop.views.mentor_profile_dialog import MentorProfileDialog
 from aftercare_desktop.views.mentoring_state import SETTLE_MS
 from tests.conftest import FIXED_TODAY
 from tests.db.mentoring_data import MentoringBuilder
+from tests.reports.conftest import pages_text
 
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
 LOAD = 15000
@@ -363,3 +368,46 @@ def test_a_changed_profile_is_not_closed_unasked(qtbot, window, answers, people)
     answers.leave = dialogs.Leave.DISCARD
     dialog.reject()
     assert not dialog.isVisible()
+
+
+def test_the_agenda_previews_exports_and_prints_from_the_review_page(qtbot, window, context, files, people):
+    page = show_review(qtbot, window)
+    with qtbot.waitSignal(page.agenda.previewed, timeout=LOAD) as previewed:
+        page.agenda_preview.click()
+    preview = previewed.args[0]
+    assert preview.rendered.request.kind is DocumentKind.PAIRING_REVIEW
+    assert preview.page_count == preview.rendered.pages >= 1
+    shown = " ".join(pages_text(preview.rendered.pdf))
+    for fact in ("Agenda for the meeting of Monday, Jun 15, 2026", "Active pairings (2 · 2 due for review)",
+                 "Paz Tester", "Cleo Tester", "Suggested pairings (2 of 3 waiting", "Decision / notes",
+                 "Ola Tester", "No active mentor speaks Spanish"):
+        assert fact in shown, fact
+    preview.close()
+    assert agenda_records(context) == []  # looking records nothing
+
+    # File → Export PDF… (Ctrl+E) on this page exports the agenda.
+    with qtbot.waitSignal(page.agenda.exported, timeout=LOAD):
+        window.export_action.trigger()
+    assert files.asked == ["save", "open?"]
+    assert files.suggested[-1].name == "pairing-review-agenda-2026-06-15.pdf"
+    assert "Rae Tester" in " ".join(pages_text(files.save_to.read_bytes()))
+    with qtbot.waitSignal(page.agenda.printed, timeout=LOAD):
+        page.agenda_print.click()
+    printed = PdfReader(str(files.print_to))
+    assert len(printed.pages) == preview.rendered.pages
+    assert float(printed.pages[0].mediabox.width) > float(printed.pages[0].mediabox.height)  # landscape paper
+    assert agenda_records(context) == [(AuditAction.EXPORT, "pairing_review"), (AuditAction.PRINT, "pairing_review")]
+    assert "recorded as printed" in page.agenda_status.text()
+
+    # An agenda is for a meeting to come: a past "Held on" day is refused beside the date.
+    page.held_on.set_date(FIXED_TODAY - timedelta(days=1))
+    page.agenda_preview.click()
+    qtbot.waitUntil(lambda: page.held_on_error.text() == "An agenda is for a meeting today or later", timeout=LOAD)
+    assert page.agenda_preview.isEnabled()
+
+
+def agenda_records(context) -> list:
+    with context.database.session() as session:
+        return [(e.action, e.entity_type) for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.action.in_([AuditAction.EXPORT, AuditAction.PRINT]))
+            .order_by(AuditEvent.id))]
