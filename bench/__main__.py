@@ -119,6 +119,9 @@ def _notes(result: Result) -> str:
             notes += f"; Today for a caseload of {details['caseload']:,} active alumni"
         if "stack_floor_ms" in details:
             notes += f"; the window after importing sqlalchemy.orm alone: {details['stack_floor_ms']:,.0f} ms"
+        if "turn_ratio_range" in details:
+            low, high = details["turn_ratio_range"]
+            notes += f"; taken in turns, ratios {low:.2f}–{high:.2f}; CPU time {details['cpu_ratio']:.2f}×"
         return notes
     samples = details.get("queries") or details.get("saves") or details.get("samples")
     notes = f"p50 {details['p50_ms']:.1f} ms (baseline {details['baseline_p50_ms']:.1f}), n={samples}"

@@ -650,14 +650,23 @@ def _fix_locks(prep: _Prepared, allowed: np.ndarray) -> tuple[dict[int, int], se
     return assignment, set(assignment), broken
 
 
+# Places of the expanded matrix worked out together: a block of them (8 places × 5,000 mentees in
+# double precision, 320 kB) stays in the processor's cache while it is gathered, offset, masked and
+# negated, so the 64 MB matrix of a 5,000 × 1,000 run is written once instead of read and written
+# in four whole-matrix passes.
+_PLACES_PER_BLOCK = 8
+
+
 def expanded_matrix(prep: _Prepared, scores: np.ndarray, allowed: np.ndarray,
                     fixed: Mapping[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The capacity-expanded value matrix (mentor places × mentees), with the mentee rows and the
-    mentor of each place.
+    """The capacity-expanded cost matrix (mentor places × mentees) that `_assign` hands to
+    `linear_sum_assignment` to minimise, with the mentee rows and the mentor of each place.
 
     Slot k of a mentor is worth the load balance of their k-th new mentee; an allowed pair is worth
     a bonus larger than any possible total score on top, a forbidden one nothing (an assignment to it
-    is no pairing), so the solver pairs as many mentees as possible before it looks at scores.
+    is no pairing), so the solver pairs as many mentees as possible before it looks at scores. The
+    costs are these values negated: minimising them is maximising the values, and the solver does not
+    make a negated copy of its own (it would with `maximize=True`).
     """
     taken = np.bincount(np.fromiter(fixed.values(), dtype=np.int64, count=len(fixed)),
                         minlength=len(prep.mentor_col))
@@ -668,7 +677,7 @@ def expanded_matrix(prep: _Prepared, scores: np.ndarray, allowed: np.ndarray,
     else:  # no copy of a 5,000 × 1,000 mask when nothing is locked
         free_rows, open_allowed = np.arange(len(prep.mentee_row)), allowed
     # A mentor never needs more slots than the mentees they may take.
-    useful = np.minimum(free, open_allowed.sum(axis=0))
+    useful = np.minimum(free, np.count_nonzero(open_allowed, axis=0))
     has_slot = useful > 0
     rows = free_rows[(open_allowed & has_slot).any(axis=1)]
     slot_col = np.repeat(np.arange(len(useful)), useful)
@@ -679,27 +688,36 @@ def expanded_matrix(prep: _Prepared, scores: np.ndarray, allowed: np.ndarray,
     before = prep.load[slot_col] + taken[slot_col] + slot_k
     balance = np.maximum(0.0, 1.0 - before / np.maximum(prep.capacity[slot_col], 1))
     bonus = (sum(prep.weights.values()) + 1.0) * (min(len(rows), len(slot_col)) + 1)
-    # Built as places × mentees, rows contiguous: gathering rows is quick, and the solver works on
-    # the shorter side as rows without a transposed copy of its own.
+    minus_place_value = -(prep.weights[Criterion.LOAD_BALANCE] * balance + bonus)
+    # Places × mentees, rows contiguous: the solver works on the shorter side as rows without a
+    # transposed copy of its own. `_score_matrix` hands over the transpose of a mentor-major array,
+    # so a mentor's scores are one contiguous row here; the mask is the one small transposed copy.
     every_row = len(rows) == scores.shape[0]
-    by_mentor = np.ascontiguousarray((scores if every_row else scores[rows]).T)
-    values = by_mentor[slot_col]
-    values += (prep.weights[Criterion.LOAD_BALANCE] * balance + bonus)[:, None]
-    values *= np.ascontiguousarray((allowed if every_row else allowed[rows]).T)[slot_col]
-    return values, rows, slot_col, balance
+    by_mentor = scores.T
+    allowed_by_mentor = np.ascontiguousarray((allowed if every_row else allowed[rows]).T)
+    costs = np.empty((len(slot_col), len(rows)))
+    for first in range(0, len(slot_col), _PLACES_PER_BLOCK):
+        last = first + _PLACES_PER_BLOCK
+        mentors, block = slot_col[first:last], costs[first:last]
+        if every_row:
+            np.take(by_mentor, mentors, axis=0, out=block)
+        else:
+            np.take(by_mentor[mentors], rows, axis=1, out=block)
+        # −(score + place value), exactly the negation of the value; forbidden pairs cost nothing.
+        np.subtract(minus_place_value[first:last, None], block, out=block)
+        block *= allowed_by_mentor[mentors]
+    return costs, rows, slot_col, balance
 
 
 def _assign(prep: _Prepared, scores: np.ndarray, allowed: np.ndarray, fixed: Mapping[int, int]) -> dict[int, int]:
-    values, rows, slot_col, _ = expanded_matrix(prep, scores, allowed, fixed)
-    if not values.size:
+    costs, rows, slot_col, _ = expanded_matrix(prep, scores, allowed, fixed)
+    if not costs.size:
         return {}
-    picked_slots, picked_rows = linear_sum_assignment(values, maximize=True)
-    found = {}
-    for s, r in zip(picked_slots.tolist(), picked_rows.tolist()):
-        row, col = int(rows[r]), int(slot_col[s])
-        if allowed[row, col]:
-            found[row] = col
-    return found
+    picked_slots, picked_rows = linear_sum_assignment(costs)
+    mentee_rows, mentor_cols = rows[picked_rows], slot_col[picked_slots]
+    # A place given to a forbidden pair is no pairing.
+    paired = allowed[mentee_rows, mentor_cols]
+    return dict(zip(mentee_rows[paired].tolist(), mentor_cols[paired].tolist()))
 
 
 # -- explaining ---------------------------------------------------------------------------------------
