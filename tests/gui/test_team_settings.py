@@ -270,3 +270,31 @@ def test_an_input_for_every_kind_of_setting(qtbot):
     assert whole.value() == 25
     whole.widget.stepBy(-1)
     assert whole.value() == 20
+
+
+def test_the_mentor_pages_follow_a_new_minimum_at_once(qtbot, context, answers):
+    from tests.db.mentoring_data import MentoringBuilder
+
+    build = MentoringBuilder(context.database, FIXED_TODAY, context.actor)
+    ana = build.mentor("Ana")  # sober 800 days: 26 months
+    mia = build.mentee("Mia")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.mentoring_page
+    window.sidebar.setCurrentRow(window.pages.indexOf(page))
+    state = page.state
+    qtbot.waitUntil(lambda: state.run is not None and not state.busy and bool(page.pool.rows), timeout=WAIT)
+    assert [s.mentee_id for s in state.run.result.suggestions] == [mia]
+
+    dialog = window.edit_team_settings()
+    qtbot.waitUntil(lambda: dialog.loaded_values is not None, timeout=WAIT)
+    type_into(qtbot, dialog, "mentor_min_sobriety_months", "36")
+    dialog.buttons.button(SAVE).click()
+    qtbot.waitUntil(lambda: not state.busy and not state.run.result.suggestions, timeout=WAIT)
+    qtbot.waitUntil(lambda: not next(r for r in page.pool.rows if r.alumnus_id == ana).available, timeout=WAIT)
+    row = next(r for r in page.pool.rows if r.alumnus_id == ana)
+    assert "sober 26 months; the team asks for 3 years" in row.reasons
+    window.close()
+    window.runner.wait_for_done()
+    window.alumni_page.model.wait_for_done()
