@@ -18,9 +18,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from aftercare_desktop.app import create_application, open_database  # noqa: E402
-from aftercare_desktop.models.enums import ReviewOutcome  # noqa: E402
+from aftercare_desktop.models.enums import ReviewOutcome, StaffRole  # noqa: E402
 from aftercare_desktop.services import staff  # noqa: E402
-from aftercare_desktop.models.enums import StaffRole
 from aftercare_desktop.services.audit import Actor  # noqa: E402
 from aftercare_desktop.services.context import AppContext  # noqa: E402
 from aftercare_desktop.views.main_window import MainWindow  # noqa: E402
@@ -136,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def document_shots(app, window: MainWindow, folder: Path) -> dict:
-    """Export PDF… with its preview, the Reports page with a batch under way, and the team's settings."""
+    """Export PDF… with its preview, the Reports page with a batch under way, and the team's settings
+    (Organisation and notices…, Team settings…)."""
     from aftercare_desktop.views import dialogs
 
     shots = {}
@@ -183,6 +183,14 @@ def document_shots(app, window: MainWindow, folder: Path) -> dict:
     settle(app, 0.3)
     shots["organisation.png"] = organisation.grab()
     organisation.reject()
+
+    team = window.edit_team_settings()
+    wait_until(app, lambda: team.loaded_values is not None)
+    team.fields["unanswered_attempts"].set_value(4)  # a change not saved yet: its Restore button shows
+    settle(app, 0.3)
+    shots["team-settings.png"] = team.grab()
+    team.show_values(team.loaded_values)  # nothing changed any more, so Cancel has nothing to ask
+    team.reject()
     window.sidebar.setCurrentRow(0)
     return shots
 

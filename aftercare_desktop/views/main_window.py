@@ -201,6 +201,10 @@ class MainWindow(QMainWindow):
         self.templates_action = self._action(edit_menu, "Aftercare plan &templates…", None, self.edit_templates)
         self.organisation_action = self._action(edit_menu, "&Organisation and notices…", None,
                                                 self.edit_organisation)
+        self.team_settings_action = self._action(edit_menu, "Team &settings…", QKeySequence("Ctrl+,"),
+                                                 self.edit_team_settings)
+        # Not moved to the application menu as "Preferences" on macOS: these are the team's, not the desk's.
+        self.team_settings_action.setMenuRole(QAction.MenuRole.NoRole)
 
         help_menu = self.menuBar().addMenu("&Help")
         about = self._action(help_menu, f"&About {APP_NAME}", None, self.show_about)
@@ -255,6 +259,22 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def edit_team_settings(self):
+        from .team_settings_dialog import TeamSettingsDialog
+
+        dialog = TeamSettingsDialog(self.context, self.runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._team_settings_saved)
+        dialog.open()
+        return dialog
+
+    def _team_settings_saved(self) -> None:
+        """The pages that judge by the team's settings load again, so that the new values count now."""
+        self.today_page.refresh()
+        if self._mentoring is not None and self._mentoring.loaded:
+            self._mentoring.pairings_saved()  # the pool, the waiting list, the suggestions and the review
+        self.statusBar().showMessage("Team settings saved.", 6000)
 
     def export_document(self, print_first: bool = False):
         """File → Export PDF… / Print…: about the open record, or the person selected on Today; on the

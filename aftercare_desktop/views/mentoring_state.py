@@ -268,7 +268,7 @@ class MentoringState(QObject):
         self._decide(work, "Unlocked.")
 
     def pairings_saved(self) -> None:
-        """Pairings were changed elsewhere (a saved review): every list loads again."""
+        """Pairings (a saved review) or the team's settings were changed elsewhere: every list loads again."""
         self.pairings_changed.emit()
         self.load()
 

@@ -14,8 +14,6 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -28,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..errors import AftercareError, ValidationFailed
+from ..errors import AftercareError
 from ..models.enums import NoticeStatement, PaperSize
 from ..paths import resource
 from ..reports.export import notice_text
@@ -37,15 +35,13 @@ from ..services.team_settings import (
     DEFAULTS,
     LOGO_MAX_BYTES,
     SPECS,
-    TeamSettingsService,
     TeamSettingsValues,
-    check,
     logo_bytes,
     logo_text,
 )
-from ..services.validation import Problem
 from .background import TaskRunner
-from .widgets import EnumCombo, ErrorLabel, stacked
+from .settings_form import SettingsDialog, muted
+from .widgets import EnumCombo
 
 TEXTS = ("organisation_name", "organisation_phone")
 BLOCKS = ("organisation_address", "notice_statement_1", "notice_statement_2")
@@ -60,16 +56,13 @@ def choose_logo_file(parent: QWidget | None) -> Path | None:
     return Path(chosen) if chosen else None
 
 
-class OrganisationDialog(QDialog):
+class OrganisationDialog(SettingsDialog):
+    subject = "the organisation and notices"
+
     def __init__(self, context: AppContext, runner: TaskRunner, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.context = context
-        self.runner = runner
-        self.service = TeamSettingsService(context.database)
-        self.loaded_values: TeamSettingsValues | None = None
+        super().__init__(context, runner, parent)
         self.logo = ""
         self.setWindowTitle("Organisation and notices")
-        self.errors: dict[str, ErrorLabel] = {}
         self.lines: dict[str, QLineEdit] = {}
         self.blocks: dict[str, QPlainTextEdit] = {}
 
@@ -77,7 +70,7 @@ class OrganisationDialog(QDialog):
         form = QFormLayout(organisation)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key in ("organisation_name", "organisation_address", "organisation_phone"):
-            self._row(form, key, self._line(key) if key in TEXTS else self._block(key, 3))
+            self.add_row(form, key, self._line(key) if key in TEXTS else self._block(key, 3))
         self.logo_preview = QLabel()
         self.logo_preview.setObjectName("logoPreview")
         self.logo_preview.setFixedSize(LOGO_SIZE)
@@ -86,9 +79,7 @@ class OrganisationDialog(QDialog):
         choose.clicked.connect(self.choose_logo)
         self.default_logo = QPushButton("Use the app's logo")
         self.default_logo.clicked.connect(lambda: self._set_logo(""))
-        logo_help = QLabel(SPECS["organisation_logo"].info.help)
-        logo_help.setWordWrap(True)
-        logo_help.setEnabled(False)
+        logo_help = muted(SPECS["organisation_logo"].info.help)
         choices = QHBoxLayout()
         choices.addWidget(choose)
         choices.addWidget(self.default_logo)
@@ -101,27 +92,22 @@ class OrganisationDialog(QDialog):
         logo.setContentsMargins(0, 0, 0, 0)
         logo.addWidget(self.logo_preview)
         logo.addLayout(beside, 1)
-        self._row(form, "organisation_logo", logo, buddy=choose, with_help=False)
+        self.add_row(form, "organisation_logo", logo, buddy=choose, with_help=False)
         self.paper = EnumCombo(PaperSize, optional=False)
-        self._row(form, "paper_size", self.paper)
+        self.add_row(form, "paper_size", self.paper)
 
         notices = QGroupBox("42 CFR §2.32 notice on documents that leave the program")
         form = QFormLayout(notices)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.statement = EnumCombo(NoticeStatement, optional=False)
-        self._row(form, "disclosure_notice", self.statement, caption="Printed by default")
+        self.add_row(form, "disclosure_notice", self.statement, caption="Printed by default")
         for key, statement, lines in (("notice_statement_1", NoticeStatement.STATEMENT_1, 7),
                                       ("notice_statement_2", NoticeStatement.STATEMENT_2, 3)):
             edit = self._block(key, lines)
             edit.setPlaceholderText(notice_text(DEFAULTS, statement))
-            self._row(form, key, edit)
+            self.add_row(form, key, edit)
 
-        self.message = QLabel()
         self.message.setObjectName("organisationMessage")
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(organisation)
         layout.addWidget(notices, 1)
@@ -129,9 +115,7 @@ class OrganisationDialog(QDialog):
         layout.addWidget(self.buttons)
         # The help lines wrap: the height they need is known only for a given width.
         self.resize(760, self.heightForWidth(760))
-        self._set_enabled(False)
-        self.message.setText("Loading…")
-        self.runner.submit(self, self.service.load, self._fill, self._failed)
+        self.start_loading()
 
     def _line(self, key: str) -> QLineEdit:
         edit = QLineEdit()
@@ -148,26 +132,8 @@ class OrganisationDialog(QDialog):
         self.blocks[key] = edit
         return edit
 
-    def _row(self, form: QFormLayout, key: str, field, *, caption: str | None = None,
-             buddy: QWidget | None = None, with_help: bool = True) -> None:
-        info = SPECS[key].info
-        error = ErrorLabel()
-        self.errors[key] = error
-        below = [error]
-        if info.help and with_help:
-            help_text = QLabel(info.help)
-            help_text.setWordWrap(True)
-            help_text.setEnabled(False)
-            below.insert(0, help_text)
-        holder = stacked(field, *below)
-        label = QLabel(caption or info.label)
-        label.setBuddy(buddy or field)
-        label.setWordWrap(True)
-        form.addRow(label, holder)
-
     # -- loading -----------------------------------------------------------------------------------
-    def _fill(self, values: TeamSettingsValues) -> None:
-        self.loaded_values = values
+    def show_values(self, values: TeamSettingsValues) -> None:
         for key, edit in self.lines.items():
             edit.setText(getattr(values, key))
         for key, edit in self.blocks.items():
@@ -175,19 +141,13 @@ class OrganisationDialog(QDialog):
         self.paper.set_value(values.paper_size)
         self.statement.set_value(values.disclosure_notice)
         self._set_logo(values.organisation_logo)
-        self._set_enabled(True)
-        self.message.setText("Empty notice texts print the regulation's wording (shown greyed).")
         self.lines["organisation_name"].setFocus()
 
-    def _failed(self, error: BaseException) -> None:
-        if not isinstance(error, AftercareError):
-            raise error
-        self.message.setText(f"Could not read the team settings: {error}")
+    def loaded_message(self) -> str:
+        return "Empty notice texts print the regulation's wording (shown greyed)."
 
-    def _set_enabled(self, enabled: bool) -> None:
-        for widget in (*self.lines.values(), *self.blocks.values(), self.paper, self.statement):
-            widget.setEnabled(enabled)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(enabled)
+    def editors(self) -> list[QWidget]:
+        return [*self.lines.values(), *self.blocks.values(), self.paper, self.statement]
 
     # -- the logo ----------------------------------------------------------------------------------
     def choose_logo(self) -> None:
@@ -218,54 +178,10 @@ class OrganisationDialog(QDialog):
                                                   Qt.TransformationMode.SmoothTransformation))
         self.default_logo.setEnabled(bool(text))
 
-    # -- saving ------------------------------------------------------------------------------------
+    # -- what is on screen -------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {key: edit.text() for key, edit in self.lines.items()}
         values.update({key: edit.toPlainText() for key, edit in self.blocks.items()})
         values.update(organisation_logo=self.logo, paper_size=self.paper.value(),
                       disclosure_notice=self.statement.value())
         return values
-
-    def save(self) -> None:
-        if self.loaded_values is None:
-            return
-        changes, problems = {}, []
-        for key, value in self.values().items():
-            clean, problem = check(key, value)
-            if problem:
-                problems.append(Problem(key, problem))
-            elif clean != getattr(self.loaded_values, key):
-                changes[key] = clean
-        self._show_problems(problems)
-        if problems:
-            return
-        if not changes:
-            self.accept()
-            return
-        service, actor, values = self.service, self.context.actor, self.loaded_values
-
-        def store() -> TeamSettingsValues:
-            nonlocal values
-            for key, value in changes.items():
-                values = service.reset(key, actor) if value == SPECS[key].default else service.set(key, value, actor)
-            return values
-
-        self._set_enabled(False)
-        self.message.setText("Saving…")
-        self.runner.submit(self, store, lambda _values: self.accept(), self._save_failed)
-
-    def _save_failed(self, error: BaseException) -> None:
-        self._set_enabled(True)
-        if isinstance(error, ValidationFailed):
-            self._show_problems(list(error.problems))
-        elif isinstance(error, AftercareError):
-            self.message.setText(str(error))
-        else:
-            raise error
-
-    def _show_problems(self, problems: list[Problem]) -> None:
-        by_key = {problem.field: problem.message for problem in problems}
-        for key, error in self.errors.items():
-            error.show_message(by_key.get(key))
-        if problems:
-            self.message.setText("Not saved: correct what is marked.")

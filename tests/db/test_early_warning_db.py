@@ -238,6 +238,39 @@ def test_settings_start_at_their_defaults_and_changes_are_stored_and_audited(any
     ]
 
 
+def test_settings_saved_together_change_the_queue_and_are_stored_all_or_none(any_db, any_actor, build):
+    late = build.alumnus("Late", "Person")
+    build.plan(late, CheckinCadence.WEEKLY)
+    build.reached(late, 10)  # a weekly plan: due 3 days ago, overdue after 2 days' grace
+    assert reasons_by_name(service(any_db).queue()) == {"Late Person": ["No check-in for 10 days — plan says weekly"]}
+
+    settings = TeamSettingsService(any_db)
+    with pytest.raises(ValidationFailed) as refused:
+        settings.store({"overdue_grace_days_weekly": 3, "unanswered_attempts": 1, "mood_drop": "lots"}, any_actor)
+    assert [problem.field for problem in refused.value.problems] == ["unanswered_attempts", "mood_drop"]
+    assert settings.load() == DEFAULTS  # nothing stored, not even the value that was right
+
+    values = settings.store({"overdue_grace_days_weekly": 3, "unanswered_attempts": 4}, any_actor)
+    assert (values.overdue_grace_days_weekly, values.unanswered_attempts) == (3, 4)
+    assert service(any_db).queue() == []  # ten days is within a week and three days' grace
+    settings.store({"overdue_grace_days_weekly": 1}, any_actor)
+    assert reasons_by_name(service(any_db).queue()) == {"Late Person": ["No check-in for 10 days — plan says weekly"]}
+
+    # Saving a default again removes the stored value: the team follows the app's recommendation.
+    settings.store({"overdue_grace_days_weekly": DEFAULTS.overdue_grace_days_weekly, "unanswered_attempts": 4},
+                   any_actor)
+    with any_db.session() as session:
+        assert session.scalars(select(TeamSetting.key)).all() == ["unanswered_attempts"]
+        events = session.execute(select(AuditEvent.action, AuditEvent.changed_fields)
+                                 .where(AuditEvent.entity_type == "team_setting").order_by(AuditEvent.id)).all()
+    assert [tuple(event) for event in events] == [
+        (AuditAction.CREATE, ["overdue_grace_days_weekly"]),
+        (AuditAction.CREATE, ["unanswered_attempts"]),
+        (AuditAction.UPDATE, ["overdue_grace_days_weekly"]),
+        (AuditAction.DELETE, ["overdue_grace_days_weekly"]),
+    ]
+
+
 def test_a_stored_value_out_of_range_reads_as_the_default(any_db):
     with any_db.session() as session:
         session.add_all([TeamSetting(key="barc10_cutoff", value=500), TeamSetting(key="mood_drop", value=2),

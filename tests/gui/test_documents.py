@@ -16,7 +16,7 @@ from aftercare_desktop.reports import DocumentKind, ExportService
 from aftercare_desktop.services.audit import events_for
 from aftercare_desktop.services.checkins import CheckInData, CheckInService
 from aftercare_desktop.services.team_settings import TeamSettingsService, logo_bytes
-from aftercare_desktop.views import organisation_dialog
+from aftercare_desktop.views import dialogs, organisation_dialog
 from aftercare_desktop.views.background import TaskRunner
 from aftercare_desktop.views.export_dialog import ExportDialog, Subject
 from aftercare_desktop.views.organisation_dialog import OrganisationDialog
@@ -237,7 +237,7 @@ def test_organisation_and_notices_reach_the_documents(qtbot, context, runner, fi
     assert "Records of Part 2 programs: no redisclosure." in text
 
 
-def test_organisation_dialog_refuses_a_name_too_long(qtbot, context, runner):
+def test_organisation_dialog_refuses_a_name_too_long(qtbot, context, runner, answers):
     dialog = OrganisationDialog(context, runner)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -246,6 +246,9 @@ def test_organisation_dialog_refuses_a_name_too_long(qtbot, context, runner):
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert dialog.errors["notice_statement_2"].text().startswith("Text of Statement 2 (abbreviated): at most 1,000")
     assert dialog.isVisible() and dialog.message.text() == "Not saved: correct what is marked."
+    answers.leave = dialogs.Leave.DISCARD  # closing with the text still there asks first
+    dialog.reject()
+    assert answers.asked == ["unsaved"] and not dialog.isVisible()
 
 
 def test_file_menu_exports_for_the_person_selected_on_today_or_the_open_record(qtbot, context, files):
