@@ -351,7 +351,7 @@ class SobrietyService:
                         row.id, row.client_id, name, row.caseworker_id, row.sobriety_start_date, milestone,
                         (milestone.on - today).days,
                     ))
-            celebrated = self._celebrated_for_starts(session, by_start) if found else set()
+            celebrated = self.celebrated_for_starts(session, by_start) if found else set()
         found = [m for m in found if (m.alumnus_id, m.sobriety_start_date, m.milestone.key) not in celebrated]
         found.sort(key=lambda m: (m.milestone.on, m.name.casefold(), m.alumnus_id))
         return found
@@ -496,7 +496,7 @@ class SobrietyService:
         ]
 
     @staticmethod
-    def _celebrated_for_starts(session: Session, starts: Iterable[date]) -> set[tuple[int, date, str]]:
+    def celebrated_for_starts(session: Session, starts: Iterable[date]) -> set[tuple[int, date, str]]:
         """Celebrations counted from any of these start dates: one statement (the table is small)."""
         starts = sorted(starts)
         query = select(MilestoneCelebration.alumnus_id, MilestoneCelebration.sobriety_start_date,
