@@ -5,10 +5,13 @@ soon (by each alumnus's plan cadence, or the team's default), the needs-attentio
 early-warning engine, follow-ups due, upcoming milestones and assessments due. `caseworker_id` is "my
 caseload"; None is everyone. Only alumni with status "active" that are not archived appear.
 
-The check-in and attention sections come from one gathering of facts (`early_warning.load_caseload`);
-milestones come from the sobriety service and assessments due from the assessment service, each of
-which reads its own tables in one statement. Rows are plain data: ids, the name and client id to show,
-and the dates and numbers the page needs. Nothing here is logged but counts and timings.
+Every section comes from one gathering of facts (`early_warning.load_caseload`): the check-in and
+attention sections directly; milestones from the caseload's start dates (as
+`SobrietyService.upcoming_milestones`, reading only the celebrations) and assessments due from its
+discharge dates and newest results (as `AssessmentService.due`, reading only results dated after
+today). Rows are plain data: ids, the name and client id to show, and the dates and numbers the page
+needs; the long sections (check-ins overdue and due, assessments due) make them when they are first
+looked at (`LazyRows`), as a page shows a screenful. Nothing here is logged but counts and timings.
 """
 
 from __future__ import annotations
