@@ -30,6 +30,7 @@ from ..models.enums import (
 from . import audit
 from .audit import Actor
 from .early_warning import refresh_digests
+from .sql import no_index
 from .validation import Problem
 
 ENTITY = "check_in"
@@ -453,7 +454,10 @@ class CheckInService:
                    _mentor.c.last_name, _mentor.c.preferred_name)
             .select_from(_WITH_NAMES.join(alumni, alumni.c.id == _check_ins.c.alumnus_id))
             .where(
-                _check_ins.c.follow_up_due <= today, _check_ins.c.follow_up_done_at.is_(None),
+                # A range of ix_check_ins_follow_up through the due dates so far. Given "done IS NULL"
+                # as an index condition too, SQLite skip-scans every distinct due date, NULL (the
+                # check-ins that asked for no follow-up) included: ten times slower with a million.
+                _check_ins.c.follow_up_due <= today, no_index(_check_ins.c.follow_up_done_at).is_(None),
                 alumni.c.archived_at.is_(None),
                 alumni.c.status.not_in([AlumniStatus.OPTED_OUT.value, AlumniStatus.DECEASED.value]),
             )

@@ -5,29 +5,34 @@ soon (by each alumnus's plan cadence, or the team's default), the needs-attentio
 early-warning engine, follow-ups due, upcoming milestones and assessments due. `caseworker_id` is "my
 caseload"; None is everyone. Only alumni with status "active" that are not archived appear.
 
-The check-in and attention sections come from one gathering of facts (`early_warning.load_caseload`);
-milestones come from the sobriety service and assessments due from the assessment service, each of
-which reads its own tables in one statement. Rows are plain data: ids, the name and client id to show,
-and the dates and numbers the page needs. Nothing here is logged but counts and timings.
+Every section comes from one gathering of facts (`early_warning.load_caseload`): the check-in and
+attention sections directly; milestones from the caseload's start dates (as
+`SobrietyService.upcoming_milestones`, reading only the celebrations) and assessments due from its
+discharge dates and newest results (as `AssessmentService.due`, reading only results dated after
+today). Rows are plain data: ids, the name and client id to show, and the dates and numbers the page
+needs; the long sections (check-ins overdue and due, assessments due) make them when they are first
+looked at (`LazyRows`), as a page shows a screenful. Nothing here is logged but counts and timings.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from ..db import Database
-from ..models import Alumnus, CheckIn
+from ..models import Alumnus, AssessmentResult, CheckIn
 from ..models.enums import CADENCE_DAYS, CheckinCadence
-from .assessments import AssessmentService
-from .bulk import gc_paused
+from .assessments import AssessmentService, due_date
+from .bulk import LazyRows, gc_paused
 from .early_warning import (
+    AWARE,
+    BARC10,
     AttentionRow,
     Caseload,
     CaseloadFilter,
@@ -38,11 +43,13 @@ from .early_warning import (
     load_caseload,
     queue,
 )
-from .sobriety import SobrietyService, UpcomingMilestone
+from .sobriety import SobrietyService, UpcomingMilestone, display_name, milestones_by_start
 from .sql import no_index
 from .team_settings import TeamSettingsValues, stored_values
 
 log = logging.getLogger("aftercare.today")
+# Up to this many alumni, a statement names them (a caseworker's caseload); more, it reads everyone's.
+_IN_LIST_LIMIT = 2_000
 
 Row = TypeVar("Row")
 
@@ -84,7 +91,7 @@ class AssessmentDueRow:
 class Section(Generic[Row]):
     key: str
     title: str
-    rows: tuple[Row, ...]
+    rows: Sequence[Row]  # a tuple, or LazyRows for the long sections
 
     @property
     def count(self) -> int:
@@ -109,30 +116,35 @@ class TodayData:
 
 
 def checkins_due(caseload: Caseload, settings: TeamSettingsValues,
-                 today: date) -> tuple[list[CheckinDueRow], list[CheckinDueRow]]:
+                 today: date) -> tuple[Sequence[CheckinDueRow], Sequence[CheckinDueRow]]:
     """(overdue, due soon): a check-in is due a cadence after the last reached one (or after the
     start of contact), overdue from the day after, and "due soon" from `due_soon_days` before.
 
-    Overdue: the longest overdue first. Due soon: the soonest first.
+    Overdue: the longest overdue first. Due soon: the soonest first. Rows are made when asked for.
     """
     horizon = today + timedelta(days=settings.due_soon_days)
     default = settings.default_checkin_cadence
     every = {cadence: timedelta(days=days) for cadence, days in CADENCE_DAYS.items()}
-    overdue: list[CheckinDueRow] = []
-    due: list[CheckinDueRow] = []
     people = caseload.people
-    for facts in caseload.facts:
-        cadence = facts.cadence or default
-        due_on = (facts.last_reached_on or facts.contact_start) + every[cadence]
-        if due_on > horizon:
-            continue
-        person = people[facts.alumnus_id]
-        row = CheckinDueRow(person.id, person.name, person.client_id, due_on, (today - due_on).days,
-                            facts.last_reached_on, cadence, facts.cadence is not None)
-        (overdue if due_on < today else due).append(row)
-    overdue.sort(key=lambda r: (r.due_on, people[r.alumnus_id].sort_name, r.alumnus_id))
-    due.sort(key=lambda r: (r.due_on, people[r.alumnus_id].sort_name, r.alumnus_id))
-    return overdue, due
+    facts = caseload.facts
+    overdue: list[tuple] = []
+    due: list[tuple] = []
+    for index, f in enumerate(facts):
+        due_on = (f.last_reached_on or f.contact_start) + every[f.cadence or default]
+        if due_on <= horizon:
+            (overdue if due_on < today else due).append((due_on, people[f.alumnus_id].sort_name, f.alumnus_id, index))
+    overdue.sort()
+    due.sort()
+
+    def rows(keys: list[tuple]) -> LazyRows[CheckinDueRow]:
+        def make(position: int) -> CheckinDueRow:
+            due_on, _, alumnus_id, index = keys[position]
+            f, person = facts[index], people[alumnus_id]
+            return CheckinDueRow(person.id, person.name, person.client_id, due_on, (today - due_on).days,
+                                 f.last_reached_on, f.cadence or default, f.cadence is not None)
+        return LazyRows(len(keys), make)
+
+    return rows(overdue), rows(due)
 
 
 class TodayService:
@@ -161,18 +173,18 @@ class TodayService:
             settings = stored_values(session)
             caseload = load_caseload(session, settings, today, CaseloadFilter(caseworker_id), self._mentors)
             follow_ups = self._follow_ups(session, caseload, today, caseworker_id)
+            milestones = self._milestones(session, caseload, today, settings.milestone_days_ahead)
+            assessments = self._assessments_due(session, caseload, settings, today)
         overdue, due = checkins_due(caseload, settings, today)
         attention = queue(caseload, settings, today)
-        milestones = self._sobriety.upcoming_milestones(today, settings.milestone_days_ahead, caseworker_id)
-        assessments = self._assessments_due(caseload, settings, today, caseworker_id)
         data = TodayData(
             today, caseworker_id,
-            Section("overdue", "Check-ins overdue", tuple(overdue)),
-            Section("due", "Check-ins due", tuple(due)),
+            Section("overdue", "Check-ins overdue", overdue),
+            Section("due", "Check-ins due", due),
             Section("attention", "Needs attention", tuple(attention)),
             Section("follow_ups", "Follow-ups due", tuple(follow_ups)),
             Section("milestones", "Upcoming milestones", tuple(milestones)),
-            Section("assessments", "Assessments due", tuple(assessments)),
+            Section("assessments", "Assessments due", assessments),
         )
         return data, caseload
 
@@ -197,16 +209,93 @@ class TodayService:
                                         (today - due_on).days, local_day(at)))
         return rows
 
-    def _assessments_due(self, caseload: Caseload, settings: TeamSettingsValues, today: date,
-                         caseworker_id: int | None) -> list[AssessmentDueRow]:
-        """Assessments due by `assessment_days_ahead` days from today (or overdue); soonest first."""
+    def _milestones(self, session, caseload: Caseload, today: date, days: int) -> list[UpcomingMilestone]:
+        """`SobrietyService.upcoming_milestones` for the caseload already read: the same alumni (active,
+        not archived, the caseworker's), their start dates at hand; only the celebrations are read."""
+        by_start = milestones_by_start(today, today + timedelta(days=max(days, 0)))
+        found = []
+        for person in caseload.people.values():
+            for milestone in by_start.get(person.sobriety_start_date, ()):
+                found.append(UpcomingMilestone(
+                    person.id, person.client_id, display_name(person.first_name, person.last_name, person.preferred_name),
+                    person.caseworker_id, person.sobriety_start_date, milestone, (milestone.on - today).days))
+        if found:
+            celebrated = self._sobriety.celebrated_for_starts(session, by_start)
+            found = [m for m in found if (m.alumnus_id, m.sobriety_start_date, m.milestone.key) not in celebrated]
+        found.sort(key=lambda m: (m.milestone.on, m.name.casefold(), m.alumnus_id))
+        return found
+
+    def _assessments_due(self, session, caseload: Caseload, settings: TeamSettingsValues,
+                         today: date) -> LazyRows[AssessmentDueRow]:
+        """Assessments due by `assessment_days_ahead` days from today (or overdue); soonest first.
+
+        As `AssessmentService.due`, from the caseload already read: its discharge dates, and the
+        newest BARC-10 and AWARE up to today; only results dated after today (a slip of a date, rare)
+        and instruments the caseload does not carry are read here, in one statement.
+        """
+        import numpy as np  # not at start-up
+
         horizon = today + timedelta(days=settings.assessment_days_ahead)
-        wanted = None if caseworker_id is None else list(caseload.people)
-        people = caseload.people
-        rows = []
-        for due_on, alumnus_id, instrument in self._assessments.due(horizon, wanted):
-            person = people.get(alumnus_id)
-            if person is not None:
-                rows.append(AssessmentDueRow(alumnus_id, person.name, person.client_id, instrument, due_on,
-                                             (today - due_on).days))
-        return rows
+        scheduled = [(code, d.cadence) for code, d in self._assessments.instruments.items() if d.cadence is not None]
+        people, facts = caseload.people, caseload.facts
+        if not scheduled or not facts:
+            return LazyRows(0, lambda _: None)
+        ids = [f.alumnus_id for f in facts]
+        discharged = [people[alumnus_id].discharge_date for alumnus_id in ids]
+        r = AssessmentResult.__table__.c
+        carried = {BARC10: "barc10", AWARE: "aware"}
+        query = (
+            select(r.alumnus_id, r.instrument, func.max(r.administered_on))
+            .where(r.instrument.in_([code for code, _ in scheduled]),
+                   or_(r.administered_on > today, r.instrument.not_in(list(carried))))
+            .group_by(r.alumnus_id, r.instrument)
+        )
+        if len(ids) <= _IN_LIST_LIMIT:
+            query = query.where(r.alumnus_id.in_(ids))
+        read: dict[tuple[int, str], date] = {(a, code): on for a, code, on in session.execute(query)}
+        never = date.max.toordinal() + 1
+        due_on, alumni, instruments = [], [], []
+        for position, (code, cadence) in enumerate(scheduled):
+            attribute = carried.get(code)
+            if attribute is not None:
+                latest = [getattr(f, attribute) for f in facts]
+                given = [results[0].on if results else None for results in latest]
+            else:
+                given = [None] * len(ids)
+            if read:
+                given = [max(filter(None, (on, read.get((alumnus_id, code)))), default=None)
+                         for alumnus_id, on in zip(ids, given, strict=True)]
+            # Given after `recently`, the next one is due after the horizon (a month is 28 days or more),
+            # unless it was before discharge and the instrument is given at discharge.
+            recently = horizon - timedelta(days=28 * min(rule.every_months for rule in cadence.rules))
+            # Many alumni share a discharge date and the same few histories: each pair is worked out once.
+            known: dict[tuple[date | None, date | None], int] = {}
+            days = []
+            for discharge_date, last_given in zip(discharged, given, strict=True):
+                if (last_given is not None and last_given > recently and discharge_date is not None
+                        and not (cadence.at_discharge and last_given < discharge_date)):
+                    days.append(never)
+                    continue
+                key = (discharge_date, last_given)
+                on = known.get(key)
+                if on is None:
+                    when = due_date(cadence, discharge_date, last_given)
+                    on = known[key] = never if when is None else when.toordinal()
+                days.append(on)
+            due_on.append(np.array(days, np.int64))
+            alumni.append(np.array(ids, np.int64))
+            instruments.append(np.full(len(ids), position, np.int64))
+        on_day, alumnus, instrument = np.concatenate(due_on), np.concatenate(alumni), np.concatenate(instruments)
+        wanted = np.flatnonzero(on_day <= horizon.toordinal())
+        # By due date, then alumnus id, then instrument code (as `AssessmentService.due` sorts).
+        codes = np.array([code for code, _ in scheduled])
+        order = wanted[np.lexsort((codes[instrument[wanted]], alumnus[wanted], on_day[wanted]))]
+        on_day, alumnus, instrument = on_day[order].tolist(), alumnus[order].tolist(), instrument[order].tolist()
+        today_number = today.toordinal()
+
+        def make(position: int) -> AssessmentDueRow:
+            person = people[alumnus[position]]
+            day = on_day[position]
+            return AssessmentDueRow(person.id, person.name, person.client_id, scheduled[instrument[position]][0],
+                                    date.fromordinal(day), today_number - day)
+        return LazyRows(len(order), make)

@@ -15,6 +15,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from ..services.bulk import LazyRows
+
 SortRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
 
@@ -49,11 +51,12 @@ class RowsModel(QAbstractTableModel):
 
     def set_rows(self, rows: Sequence) -> None:
         self.beginResetModel()
-        self._rows = tuple(rows)
+        # A service's lazy rows (services/bulk.py LazyRows) stay lazy: only the rows shown are made.
+        self._rows = rows if isinstance(rows, (tuple, LazyRows)) else tuple(rows)
         self.endResetModel()
 
     @property
-    def rows(self) -> tuple:
+    def rows(self) -> Sequence:
         return self._rows
 
     def row_at(self, row: int):

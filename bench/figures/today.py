@@ -7,13 +7,15 @@ refreshed many times a day; the first load of a fresh process is reported beside
 queue alone and one caseworker's Today page are timed too.
 
 Baseline: the same Today data read alumnus by alumnus (`bench/attention_baseline.py`: a handful of
-small queries per alumnus), once. Both sides must give the same section counts, or the bench fails.
+small queries per alumnus), once. Both sides must give the same Today page — every row of every
+section, the queue's levels, reasons and dates included (compared by digest) — or the bench fails.
 
 Data: `bench/caseload.py` (made once, cached); every date is anchored at its `AS_OF`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from ..caseload import AS_OF, cached_caseload
@@ -46,9 +48,13 @@ def measure(context: Context) -> Result:
         queue_ms += app["queue_ms"]
         caseworker_ms += app["caseworker_ms"]
         counts = app["counts"]
+        rows = app["rows"]
     baseline = run_worker(__name__, "baseline", context.env, database=str(database))
     if baseline["counts"] != counts:
         raise BenchError(f"the baseline's Today page differs: {baseline['counts']} against {counts}")
+    differ = [key for key in rows if baseline["rows"].get(key) != rows[key]]
+    if differ:
+        raise BenchError(f"the baseline's Today page has other rows in: {', '.join(differ)}")
     return Result.make(
         FIGURE, TITLE, median(app_ms), "ms", "per-alumnus queries", baseline["ms"], GOAL,
         runs=runs, loads=len(app_ms), speed_up=round(baseline["ms"] / median(app_ms), 1),
@@ -60,6 +66,18 @@ def measure(context: Context) -> Result:
 
 def _counts(data) -> dict[str, int]:
     return {section.key: section.count for section in data.sections}
+
+
+def _rows(data) -> dict[str, str]:
+    """A digest of each section's rows, in order, every field (the queue's reasons and dates too);
+    made after the timing (it makes every row of the lazy sections)."""
+    digests = {}
+    for section in data.sections:
+        digest = hashlib.sha256()
+        for row in section.rows:
+            digest.update(repr(row).encode())
+        digests[section.key] = digest.hexdigest()
+    return digests
 
 
 # -- child roles ---------------------------------------------------------------------------------
@@ -100,7 +118,7 @@ def app_role(database: str) -> dict:
         check_ins = session.execute(select(func.count()).select_from(CheckIn)).scalar_one()
     db.dispose()
     return {"ms": timings, "first_ms": first, "queue_ms": queue_timings, "caseworker_ms": caseworker_timings,
-            "counts": _counts(data), "alumni": alumni, "check_ins": check_ins}
+            "counts": _counts(data), "rows": _rows(data), "alumni": alumni, "check_ins": check_ins}
 
 
 def baseline_role(database: str) -> dict:
@@ -114,7 +132,7 @@ def baseline_role(database: str) -> dict:
     data = today_data(db, AS_OF, counter=counter)
     elapsed = ms(time.perf_counter() - start)
     db.dispose()
-    return {"ms": elapsed, "counts": _counts(data), "statements": counter.statements}
+    return {"ms": elapsed, "counts": _counts(data), "rows": _rows(data), "statements": counter.statements}
 
 
 if __name__ == "__main__":
