@@ -130,6 +130,13 @@ def _notes(result: Result) -> str:
     return notes
 
 
+def _ratio(ratio: float | None) -> str:
+    """value ÷ baseline; far below 1 it reads as how many times faster (0.002× says nothing)."""
+    if ratio is None:
+        return "–"
+    return f"1/{1 / ratio:,.0f}" if 0 < ratio < 0.1 else f"{ratio:.2f}×"
+
+
 def _table(results: list[Result], alumni: int) -> str:
     header = ("figure", "value", "baseline", "ratio", "goal", "met", "notes")
     rows = [
@@ -137,7 +144,7 @@ def _table(results: list[Result], alumni: int) -> str:
             result.name,
             _format(result.value, result.unit),
             f"{_format(result.baseline_value, result.unit)} ({result.baseline_name})",
-            f"{result.ratio:.2f}×" if result.ratio is not None else "–",
+            _ratio(result.ratio),
             result.goal,
             "yes" if result.passed else "NO",
             _notes(result),

@@ -24,6 +24,7 @@ from ..core import BenchError, Context, Goal, Result, median, ms, run_worker, wo
 FIGURE = "today"
 TITLE = "Today page + attention queue (20,000 alumni, 1M check-ins)"
 DEFAULT_REPEAT = 1
+NEEDS_DATABASE = False  # its own caseload database (bench/caseload.py)
 LOADS = 7
 SPEED_UP = 20
 
