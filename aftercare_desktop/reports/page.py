@@ -9,16 +9,18 @@ then (`_numbered_canvas`).
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
-from reportlab.lib.styles import ParagraphStyle
 
 from .. import __version__
 from . import style
@@ -64,20 +66,40 @@ def body_width(frame: PageFrame) -> float:
     return frame.page_size[0] - 2 * MARGIN_X
 
 
-def _notice_paragraph(notice: str) -> Paragraph:
+@lru_cache(maxsize=8)
+def _notice_layout(notice: str, width: float, page_height: float) -> tuple[Paragraph, float]:
+    """The notice laid out in `width`, and its height: the same text for every document of a team, so
+    it is broken into lines once, not once per document (copy it before drawing, see `_notice_for`)."""
+    style.register_fonts()
     notice_style = ParagraphStyle("notice", fontName=FONT, fontSize=NOTICE_SIZE, leading=NOTICE_SIZE * 1.22,
                                   textColor=INK)
-    return Paragraph(f"<b>Confidential.</b> {style.text(notice)}", notice_style)
+    paragraph = Paragraph(f"<b>Confidential.</b> {style.text(notice)}", notice_style)
+    _, height = paragraph.wrap(width, page_height)
+    return paragraph, height
 
 
-def _footer_top(frame: PageFrame, notice: Paragraph | None) -> tuple[float, float]:
+def _notice_for(frame: PageFrame) -> tuple[Paragraph, float]:
+    """The frame's notice, laid out, as a copy of its own: drawing sets the canvas on the paragraph,
+    and two documents may be made at once in different threads (a preview beside a batch)."""
+    paragraph, height = _notice_layout(frame.notice, body_width(frame) - 2 * NOTICE_PADDING, frame.page_size[1])
+    return copy.copy(paragraph), height
+
+
+def _footer_top(notice_height: float | None) -> tuple[float, float]:
     """(height of the notice box, where the body's frame ends above the footer)."""
     lines_top = MARGIN_BOTTOM + FOOTER_LINES * FOOTER_LINE_HEIGHT
-    if notice is None:
+    if notice_height is None:
         return 0.0, lines_top + NOTICE_GAP
-    _, height = notice.wrap(body_width(frame) - 2 * NOTICE_PADDING, frame.page_size[1])
-    box = height + 2 * NOTICE_PADDING
+    box = notice_height + 2 * NOTICE_PADDING
     return box, lines_top + NOTICE_GAP + box + NOTICE_GAP
+
+
+@lru_cache(maxsize=4)
+def _logo(data: bytes) -> ImageReader:
+    """The organisation's logo decoded once (every document of a batch carries the same)."""
+    reader = ImageReader(io.BytesIO(data))
+    reader.getRGBData()  # decoded now, and kept by the reader, rather than by each document
+    return reader
 
 
 class _PageDecoration:
@@ -85,9 +107,9 @@ class _PageDecoration:
 
     def __init__(self, frame: PageFrame):
         self.frame = frame
-        self.logo = ImageReader(io.BytesIO(frame.organisation.logo))
-        self.notice = _notice_paragraph(frame.notice) if frame.notice else None
-        self.notice_height, self.body_bottom = _footer_top(frame, self.notice)
+        self.logo = _logo(frame.organisation.logo)
+        self.notice, height = _notice_for(frame) if frame.notice else (None, None)
+        self.notice_height, self.body_bottom = _footer_top(height)
 
     FORM = "page-decoration"
 
