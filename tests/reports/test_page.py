@@ -60,3 +60,44 @@ def test_the_notice_is_laid_out_once_and_drawn_from_a_copy_of_its_own():
     assert first is not second and height == again
     fresh = Paragraph(first.text, first.style)
     assert fresh.wrap(page.body_width(frame) - 2 * page.NOTICE_PADDING, 792)[1] == height > 3 * first.style.leading
+
+
+def _rendered(flowables, tmp_path, name: str) -> bytes:
+    """The first page of a PDF of `flowables`, as a PNG at 150 dpi."""
+    import shutil
+    import subprocess
+
+    from reportlab.platypus import SimpleDocTemplate
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    pdf = tmp_path / f"{name}.pdf"
+    SimpleDocTemplate(str(pdf), invariant=1).build(list(flowables))
+    subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / name)],
+                   check=True)
+    return next(tmp_path.glob(f"{name}*.png")).read_bytes()
+
+
+def test_a_marked_line_looks_like_the_paragraph_it_stands_for(tmp_path):
+    """The early-warning table's cells are drawn as one line each rather than as paragraphs: the page
+    must not change by a pixel. A reason too long for one line stays a paragraph."""
+    from aftercare_desktop.reports import blocks, progress
+    from aftercare_desktop.reports.style import WARNING_HIGH, WARNING_WATCH, Styles, css, text
+
+    styles = Styles()
+    width = 612 - 2 * page.MARGIN_X  # the body of a Letter page
+    widths = [width * 0.64, width * 0.18, width * 0.18]
+    reasons = [(WARNING_HIGH, "Mood 2.7 over the last 3 check-ins, below their usual 3.8"),
+               (WARNING_WATCH, "Missed 2 of 4 expected meetings — Zoë Núñez, Nguyễn"),
+               (WARNING_HIGH, "Return to use on 2026-03-07 (lapse), and a great deal more said about it " * 2)]
+
+    def table(cell):
+        rows = [[cell(colour, words), "Jan 9, 2026", "Jan 24, 2026"] for colour, words in reasons]
+        return [blocks.data_table(styles, ["Signal and reason", "Began", "Last seen"], rows, widths)]
+
+    drawn = table(lambda colour, words: progress._marked(styles, colour, words, widths[0]))
+    kinds = [type(row[0]).__name__ for row in drawn[0]._cellvalues[1:]]
+    assert kinds == ["_MarkedLine", "_MarkedLine", "Paragraph"]
+    paragraphs = table(lambda colour, words: Paragraph(f'<font color="{css(colour)}">■</font> {text(words)}',
+                                                       styles.cell))
+    assert _rendered(drawn, tmp_path, "drawn") == _rendered(paragraphs, tmp_path, "paragraphs")
