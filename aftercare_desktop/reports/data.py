@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import noload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import Database
 from ..errors import RecordNotFoundError
@@ -371,9 +371,10 @@ def _read_alumnus(sources: Sources, alumnus_id: int) -> AlumnusData:
     """The record as `AlumniService.read` gives it, less what a progress report never prints (its
     support contacts, who created and last changed it): one statement instead of three."""
     with sources.database.session() as session:
-        alumnus = session.get(Alumnus, alumnus_id, options=[noload(Alumnus.support_contacts)])
+        alumnus = session.get(Alumnus, alumnus_id)
         if alumnus is None:
             raise RecordNotFoundError("This alumnus record")
+        set_committed_value(alumnus, "support_contacts", [])  # as loaded, without loading them
         return to_data(alumnus)
 
 
