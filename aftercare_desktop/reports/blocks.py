@@ -26,15 +26,16 @@ def empty(styles: Styles, words: str) -> Paragraph:
 _PADDING = 4
 
 
-def _fits(value: object, font: str, size: float, width: float) -> bool:
+def fits(value: object, font: str, size: float, width: float) -> bool:
+    """Whether `value` is plain text on one line within a table column `width` wide (padding aside)."""
     return isinstance(value, str) and "\n" not in value and stringWidth(value, font, size) <= width - 2 * _PADDING
 
 
 def label_values(styles: Styles, rows: Sequence[tuple[str, str]], width: float, label_share: float = 0.3) -> Table:
     """Label–value lines (values are plain text)."""
     widths = [width * label_share, width * (1 - label_share)]
-    cells = [[name if _fits(name, FONT_BOLD, styles.size, widths[0]) else Paragraph(text(name), styles.cell_bold),
-              value if _fits(value, FONT, styles.size, widths[1]) else Paragraph(text(value), styles.cell)]
+    cells = [[name if fits(name, FONT_BOLD, styles.size, widths[0]) else Paragraph(text(name), styles.cell_bold),
+              value if fits(value, FONT, styles.size, widths[1]) else Paragraph(text(value), styles.cell)]
              for name, value in rows]
     table = Table(cells, colWidths=widths, hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -57,14 +58,14 @@ def data_table(styles: Styles, header: Sequence[str], rows: Sequence[Sequence[st
     head_size = styles.header_cell.fontSize
 
     def cell(value, column: int, bold: bool = False):
-        if isinstance(value, Flowable) or _fits(value, FONT_BOLD if bold else FONT, styles.size, widths[column]):
+        if isinstance(value, Flowable) or fits(value, FONT_BOLD if bold else FONT, styles.size, widths[column]):
             return value
         style = styles.cell_bold if bold else styles.cell
         if column in numeric:
             return Paragraph(f'<para align="right">{text(value)}</para>', style)
         return Paragraph(text(value), style)
 
-    head = [h if _fits(h, FONT_BOLD, head_size, widths[i]) else Paragraph(text(h), styles.header_cell)
+    head = [h if fits(h, FONT_BOLD, head_size, widths[i]) else Paragraph(text(h), styles.header_cell)
             for i, h in enumerate(header)]
     body = [[cell(value, i, total and n == len(rows) - 1) for i, value in enumerate(row)]
             for n, row in enumerate(rows)]

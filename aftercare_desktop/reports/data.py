@@ -19,10 +19,11 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import Database
 from ..errors import RecordNotFoundError
-from ..models import AftercarePlan, Alumnus, CheckIn, MentorPairing
+from ..models import AftercarePlan, Alumnus, CheckIn, MentorPairing, PlanGoal, PlanMeeting
 from ..models.enums import (
     CADENCE_DAYS,
     AlumniStatus,
@@ -39,15 +40,15 @@ from ..models.enums import (
     label,
 )
 from ..services import staff
-from ..services.alumni import AlumniService
+from ..services.alumni import AlumniService, to_data
 from ..services.assessments import AssessmentService
 from ..services.checkins import CheckInService, local_date
 from ..services.early_warning import LEVEL_ORDER, AttentionService, Signal, contact_start, day_start
 from ..services.instruments import Direction
 from ..services.meetings import MeetingService
-from ..services.plans import CRISIS_LINES, PlanData, PlanService, PlanSummary, RosterEntryData
+from ..services.plans import CRISIS_LINES, GoalData, PlanData, PlanService, PlanSummary, RosterEntryData
 from ..services.records import AlumnusData
-from ..services.sobriety import Milestone, SobrietyService, iter_milestones
+from ..services.sobriety import Milestone, SobrietyService, days_sober, iter_milestones, milestones
 from ..services.team_settings import TeamSettingsValues, stored_values
 from ..services.today import TodayData, TodayService
 from .kinds import Period, Section
@@ -339,13 +340,15 @@ def _pathway_words(values: Iterable[str]) -> Iterable[str]:
 
 
 def gather_progress(sources: Sources, alumnus_id: int, period: Period, sections: frozenset[Section],
-                    notes: str | None, pairings: MentorPairingSource) -> ProgressData:
-    alumnus = sources.alumni.read(alumnus_id)
+                    notes: str | None, pairings: MentorPairingSource,
+                    settings: TeamSettingsValues | None = None) -> ProgressData:
+    """`settings`: the team settings when the caller has read them already (the export service has)."""
+    alumnus = _read_alumnus(sources, alumnus_id)
     today = sources.today()
     history = sources.plans.history(alumnus_id) if sections & {Section.GOALS, Section.CHECKINS,
                                                                 Section.MEETINGS} else []
     in_force = _plan_in_force(history, period.last)
-    plan = sources.plans.get(in_force.id) if in_force is not None and sections & {
+    plan = _plan_goals_and_meetings(sources, in_force) if in_force is not None and sections & {
         Section.GOALS, Section.MEETINGS} else None
     checkins = sources.checkins.in_period(alumnus_id, period.first, period.last) if sections & {
         Section.CHECKINS, Section.MOOD_CRAVING} else []
@@ -354,9 +357,10 @@ def gather_progress(sources: Sources, alumnus_id: int, period: Period, sections:
         period=period,
         sections=sections,
         identity=identity_facts(sources, alumnus),
-        sobriety=_sobriety(sources, alumnus_id, period, today) if Section.SOBRIETY in sections else None,
+        sobriety=_sobriety(sources, alumnus, period, today) if Section.SOBRIETY in sections else None,
         goals=_goals(plan, period) if Section.GOALS in sections else None,
-        checkins=_checkins(sources, alumnus, history, checkins, period) if Section.CHECKINS in sections else None,
+        checkins=_checkins(sources, alumnus, history, checkins, period, settings or sources.settings())
+        if Section.CHECKINS in sections else None,
         meetings=_meetings(sources, alumnus_id, plan, period) if Section.MEETINGS in sections else None,
         mood_craving=_mood_craving(checkins) if Section.MOOD_CRAVING in sections else None,
         assessments=_assessments(sources, alumnus, period) if Section.ASSESSMENTS in sections else None,
@@ -367,12 +371,26 @@ def gather_progress(sources: Sources, alumnus_id: int, period: Period, sections:
     )
 
 
-def _sobriety(sources: Sources, alumnus_id: int, period: Period, today: date) -> SobrietyFacts:
-    summary = sources.sobriety.summary(alumnus_id)
+def _read_alumnus(sources: Sources, alumnus_id: int) -> AlumnusData:
+    """The record as `AlumniService.read` gives it, less what a progress report never prints (its
+    support contacts, who created and last changed it): one statement instead of three."""
+    with sources.database.session() as session:
+        alumnus = session.get(Alumnus, alumnus_id)
+        if alumnus is None:
+            raise RecordNotFoundError("This alumnus record")
+        set_committed_value(alumnus, "support_contacts", [])  # as loaded, without loading them
+        return to_data(alumnus)
+
+
+def _sobriety(sources: Sources, alumnus: AlumnusData, period: Period, today: date) -> SobrietyFacts:
+    # What the sobriety service's summary says, worked out from the record already read: the summary
+    # would read the person, their celebrations and their latest recurrence again.
+    alumnus_id, start = alumnus.id, alumnus.sobriety_start_date
+    progress = milestones(start, today) if start is not None else None
     reached: tuple[Milestone, ...] = ()
-    if summary.start is not None:
+    if start is not None:
         found = []
-        for milestone in iter_milestones(summary.start):
+        for milestone in iter_milestones(start):
             if milestone.on > min(period.last, today):
                 break
             if milestone.on in period:
@@ -387,8 +405,7 @@ def _sobriety(sources: Sources, alumnus_id: int, period: Period, today: date) ->
         for change in reversed(sources.sobriety.sobriety_history(alumnus_id))
         if change.kind is SobrietyChangeKind.CORRECTION and local_date(change.changed_at) in period
     )
-    return SobrietyFacts(summary.start, summary.days_sober, today,
-                         summary.progress.next if summary.progress else None, reached,
+    return SobrietyFacts(start, days_sober(start, today), today, progress.next if progress else None, reached,
                          celebrated, recurrences, corrections)
 
 
@@ -406,7 +423,31 @@ def _plan_in_force(history: Sequence[PlanSummary], day: date) -> PlanSummary | N
     return None
 
 
-def _goals(plan: PlanData | None, period: Period) -> GoalsFacts:
+@dataclass(frozen=True)
+class _PlanInForce:
+    """What a progress report reads of the plan in force: its goals and meetings (not the whole plan)."""
+
+    version: int
+    start_date: date | None
+    next_review_date: date | None
+    goals: tuple[GoalData, ...]
+    meetings: tuple[tuple[MeetingKind, int], ...]  # (kind, per week), in the plan's order
+
+
+def _plan_goals_and_meetings(sources: Sources, summary: PlanSummary) -> _PlanInForce:
+    """Two plain statements, where loading the whole plan takes six (triggers, warning signs and the
+    roster with it) and builds the ORM objects of each."""
+    g, m = PlanGoal.__table__.c, PlanMeeting.__table__.c
+    with sources.database.session() as session:
+        goals = tuple(GoalData(text, area, target, status) for text, area, target, status in session.execute(
+            select(PlanGoal.text, PlanGoal.life_area, PlanGoal.target_date, PlanGoal.status)
+            .where(g.plan_id == summary.id).order_by(g.position, g.id)))
+        meetings = tuple((kind, per_week) for kind, per_week in session.execute(
+            select(PlanMeeting.kind, PlanMeeting.per_week).where(m.plan_id == summary.id).order_by(m.position, m.id)))
+    return _PlanInForce(summary.version, summary.start_date, summary.next_review_date, goals, meetings)
+
+
+def _goals(plan: _PlanInForce | None, period: Period) -> GoalsFacts:
     if plan is None:
         return GoalsFacts(None, None, None, period.last, ())
     goals = tuple(GoalLine(g.text, label(g.life_area), g.target_date, g.status) for g in plan.goals)
@@ -419,8 +460,7 @@ def _cadence_on(history: Sequence[PlanSummary], day: date, default: CheckinCaden
 
 
 def _checkins(sources: Sources, alumnus: AlumnusData, history: Sequence[PlanSummary], records, period: Period,
-              ) -> CheckinFacts:
-    settings = sources.settings()
+              settings: TeamSettingsValues) -> CheckinFacts:
     first_plan = min((s.start_date for s in history), default=None)
     created = local_date(alumnus.created_at) if alumnus.created_at else period.first
     start, _ = contact_start(first_plan, alumnus.opted_in_on, alumnus.discharge_date, created)
@@ -444,12 +484,12 @@ def _checkins(sources: Sources, alumnus: AlumnusData, history: Sequence[PlanSumm
                         len(reached_days), unanswered, tuple(cadences))
 
 
-def _meetings(sources: Sources, alumnus_id: int, plan: PlanData | None, period: Period) -> MeetingFacts:
+def _meetings(sources: Sources, alumnus_id: int, plan: _PlanInForce | None, period: Period) -> MeetingFacts:
     records = sources.meetings.in_period(alumnus_id, period.first, period.last)
     per_kind: dict[MeetingKind, int] = defaultdict(int)
     if plan is not None:
-        for meeting in plan.meetings:
-            per_kind[meeting.kind] += meeting.per_week
+        for kind, per_week in plan.meetings:
+            per_kind[kind] += per_week
     expected_days = 0
     if plan is not None and plan.start_date is not None:
         first = max(period.first, plan.start_date)

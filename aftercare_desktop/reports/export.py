@@ -259,7 +259,7 @@ class ExportService:
         frame_kwargs["page_size"] = landscape(paper) if kind.landscape else paper
         if kind is DocumentKind.PROGRESS:
             data = gather_progress(self.sources, request.alumnus_id, request.period, request.sections,
-                                   request.caseworker_notes, self.pairings)
+                                   request.caseworker_notes, self.pairings, settings)
             frame = page.PageFrame(title=kind.title, about=f"{data.identity.name} · client {data.identity.client_id}",
                                    marking="Confidential", **frame_kwargs)
             flow = progress.story(data, page.body_width(frame), request.recipient, request.purpose)

@@ -300,17 +300,49 @@ def _warnings(styles: Styles, facts: WarningFacts | None, identity: IdentityFact
         flow.append(blocks.empty(styles, "No early-warning signal in this period."))
         return flow
     rows = []
+    widths = [width * 0.64, width * 0.18, width * 0.18]
     for episode in facts.episodes:
         colour = WARNING_HIGH if episode.about_the_person else WARNING_WATCH
-        rows.append([Paragraph(f'<font color="{css(colour)}">■</font> {text(episode.text)}', styles.cell),
-                     day(episode.since), day(episode.last_seen)])
-    flow.append(blocks.data_table(styles, ["Signal and reason", "Began", "Last seen"], rows,
-                                  [width * 0.64, width * 0.18, width * 0.18]))
+        rows.append([_marked(styles, colour, episode.text, widths[0]), day(episode.since), day(episode.last_seen)])
+    flow.append(blocks.data_table(styles, ["Signal and reason", "Began", "Last seen"], rows, widths))
     flow.append(Paragraph(f"<font color='{css(WARNING_HIGH)}'>■</font> about the person; "
                           f"<font color='{css(WARNING_WATCH)}'>■</font> about the team's own schedule. "
                           f"The highest level in the period was {label(facts.highest).lower()}. "
                           "Each look used today's settings and today's plan.", styles.small))
     return flow
+
+
+class _MarkedLine(Flowable):
+    """A table cell of one line: a coloured square, then the text, drawn as the paragraph
+    `<font color="…">■</font> text` draws it, without parsing markup and breaking lines each time the
+    table measures the cell (a year's early-warning table has dozens of them)."""
+
+    def __init__(self, colour, words: str, cell_style):
+        super().__init__()
+        self.colour, self.words, self.cell_style = colour, words, cell_style
+        self.height = cell_style.leading
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        return avail_width, self.height
+
+    def draw(self) -> None:
+        cell = self.cell_style
+        line = self.canv.beginText(0, self.height - cell.fontSize)
+        line.setFont(cell.fontName, cell.fontSize, cell.leading)
+        line.setFillColor(self.colour)
+        line.textOut("■")
+        line.setFillColor(cell.textColor)
+        line.textOut(f" {self.words}")
+        self.canv.drawText(line)
+
+
+def _marked(styles: Styles, colour, words: str, width: float) -> Flowable:
+    """A coloured square and the text: one drawn line when it fits the column, else a paragraph."""
+    words = " ".join(words.split())
+    if blocks.fits(f"■ {words}", style.FONT, styles.cell.fontSize, width):
+        return _MarkedLine(colour, words, styles.cell)
+    return Paragraph(f'<font color="{css(colour)}">■</font> {text(words)}', styles.cell)
 
 
 def _mentoring(styles: Styles, pairings: tuple[MentorPairingLine, ...] | None, kept: bool,

@@ -335,3 +335,47 @@ def test_mentor_pairings_are_read_from_their_table(any_db, build):
             mentee: MentorFact(TODAY - timedelta(days=60), TODAY - timedelta(days=20))}
     rows = service(any_db).queue()
     assert [r.text for row in rows for r in row.reasons] == ["No contact with their mentor for 20 days"]
+
+
+def test_one_mentees_pairings_read_once_agree_with_the_table_day_by_day(any_db, build):
+    """A report's look back reads a mentee's pairings once (`mentee_history`); on every day it must find
+    what `mentor_facts` finds asking the database that day: pairings that start, end, follow each
+    other and overlap, contacts by each mentor (and by nobody), unanswered ones left out."""
+    mentee, first, second, other = (build.alumnus("Mentee", "Person"), build.alumnus("First", "Mentor"),
+                                    build.alumnus("Second", "Mentor"), build.alumnus("Other", "Mentee"))
+    ago = TODAY.__sub__
+    with any_db.engine.begin() as connection:
+        connection.execute(insert(MentorPairing.__table__), [
+            {"mentee_id": mentee, "mentor_id": first, "started_on": ago(timedelta(days=300)),
+             "ended_on": ago(timedelta(days=120)), "current": None, "row_version": 1},
+            # Overlaps the first by ten days, then runs on: the newer pairing wins while both are active.
+            {"mentee_id": mentee, "mentor_id": second, "started_on": ago(timedelta(days=130)),
+             "ended_on": None, "current": True, "row_version": 1},
+            {"mentee_id": other, "mentor_id": first, "started_on": ago(timedelta(days=200)),
+             "ended_on": None, "current": True, "row_version": 1},
+        ])
+    for days_ago in (290, 250, 125, 119, 60):
+        build.checkin(mentee, days_ago)
+    build.checkin(mentee, 40, NO_ANSWER)
+    build.checkin(mentee, 10)
+    build.checkin(other, 5)
+    with any_db.session() as session:
+        session.execute(update(CheckIn).where(CheckIn.alumnus_id == mentee, CheckIn.occurred_at
+                                              > local(ago(timedelta(days=126)))).values(mentor_id=second))
+        session.execute(update(CheckIn).where(CheckIn.alumnus_id == mentee, CheckIn.occurred_at
+                                              < local(ago(timedelta(days=126)))).values(mentor_id=first))
+        session.execute(update(CheckIn).where(CheckIn.alumnus_id == other).values(mentor_id=first))
+        session.commit()
+    source = ew.PairingTableSource()
+    compared = found = 0
+    with any_db.session() as session:
+        history = source.mentee_history(session, mentee)
+        for days_ago in range(0, 320, 3):
+            day = ago(timedelta(days=days_ago))
+            end = ew.day_start(day + timedelta(days=1))
+            expected = source.mentor_facts(session, [mentee], day, end).get(mentee)
+            assert history.on(day, end) == expected, day
+            compared += 1
+            found += expected is not None and expected.last_contact_on is not None
+        assert source.mentee_history(session, build.alumnus("Never", "Paired")).on(TODAY, end) is None
+    assert compared > 100 and found > 50

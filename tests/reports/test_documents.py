@@ -49,7 +49,15 @@ def test_progress_report_holds_the_record(service, story, tmp_path):
                  "Reached in 46 of 52 check-in windows (88%)", "attempts without reaching them: 6",
                  "Go to 90 meetings in 90 days", "Achieved", "Find steady work as a line cook", "In progress",
                  "Returns to use in the period: Mar 7, 2026 (lapse)", "Zoë asked for this report herself.",
-                 "No mentor pairing in this period", "End of progress report"):
+                 "No mentor pairing in this period", "End of progress report",
+                 # the sobriety facts, counted from the date after the lapse
+                 "Sobriety date: Mar 8, 2026 — 99 days sober on Jun 15, 2026", "Next milestone: 6 months on Sep 8, 2026",
+                 "Milestones reached in the period: 30 days (Apr 7, 2026); 60 days (May 7, 2026); 90 days (Jun 6, 2026)",
+                 "Celebrated with the team: 90 days on Jun 15, 2026",
+                 # the plan's meetings against those recorded, kind by kind, in the plan's order
+                 "The aftercare plan asks for 3 meetings a week; 97 attended of 156 expected (62%)",
+                 "AA 104 48 13 31 SMART Recovery 52 49 12 0 All meetings 156 97 25 31",
+                 "Call my sister Chloë every Sunday Family and relationships Not started"):
         assert fact in text, fact
     # Minimum necessary: no address, phone or substances in a report that leaves the program.
     assert "Hidden Street" not in text and "555 0142" not in text and "555-0142" not in text
