@@ -376,14 +376,14 @@ class AssessmentDialog(QDialog):
     def reject(self) -> None:
         if self._saving:
             return
-        if not self._saved and any(value is not None for value in self.answers()):
-            choice = dialogs.ask_unsaved_changes(self, f"this {self.definition.code}")
-            if choice is dialogs.Leave.STAY:
-                return
-            if choice is dialogs.Leave.SAVE:
-                if self.save_button.isEnabled():
-                    self.save()
-                else:
-                    self.error.show_message("Answer every item (and give the date) before saving.")
-                return
+        answered = any(value is not None for value in self.answers())
+        if not self._saved and answered and not dialogs.may_leave(
+                self, f"this {self.definition.code}", self._save_if_complete):
+            return
         super().reject()
+
+    def _save_if_complete(self) -> None:
+        if self.save_button.isEnabled():
+            self.save()
+        else:
+            self.error.show_message("Answer every item (and give the date) before saving.")

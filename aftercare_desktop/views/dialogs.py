@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
@@ -36,6 +37,20 @@ def ask_unsaved_changes(parent: QWidget | None, name: str) -> Leave:
     if answer == QMessageBox.StandardButton.Discard:
         return Leave.DISCARD
     return Leave.STAY
+
+
+def may_leave(parent: QWidget | None, name: str, save: Callable[[], None],
+              discard: Callable[[], None] | None = None) -> bool:
+    """Ask about unsaved changes to `name`: True when the caller may go on (Discard, after `discard`);
+    False when it stays (Cancel, or Save, which starts `save` — the caller moves on once saved)."""
+    answer = ask_unsaved_changes(parent, name)
+    if answer is Leave.DISCARD:
+        if discard is not None:
+            discard()
+        return True
+    if answer is Leave.SAVE:
+        save()
+    return False
 
 
 def confirm_possible_duplicates(parent: QWidget | None, candidates: list[DuplicateCandidate]) -> bool:

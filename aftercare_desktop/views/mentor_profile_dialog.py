@@ -375,11 +375,6 @@ class MentorProfileDialog(QDialog):
         """Cancel, Esc and the window's close button all come here: changes are never dropped unasked."""
         if self._saving:
             return
-        if self.is_dirty():
-            answer = dialogs.ask_unsaved_changes(self, f"{self.name}'s mentor profile")
-            if answer is dialogs.Leave.SAVE:
-                self.save()
-                return
-            if answer is dialogs.Leave.STAY:
-                return
+        if self.is_dirty() and not dialogs.may_leave(self, f"{self.name}'s mentor profile", self.save):
+            return
         super().reject()

@@ -89,8 +89,5 @@ class MentoringPage(QWidget):
         pages: they stay on screen)."""
         if self.state.weights_saved or not self.state.team_weights:
             return True
-        answer = dialogs.ask_unsaved_changes(self, "the matching weights")
-        if answer is dialogs.Leave.SAVE:
-            self.state.save_weights()
-            return False
-        return answer is dialogs.Leave.DISCARD  # nothing to undo: they were never saved
+        # Discarding needs nothing undone: the weights were never saved.
+        return dialogs.may_leave(self, "the matching weights", self.state.save_weights)

@@ -15,6 +15,7 @@ is saved, and leaving with outcomes not saved asks first.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -534,7 +535,9 @@ class PairingReviewPage(QWidget):
     def is_dirty(self) -> bool:
         return bool(self.draft.outcomes) or bool(self.meeting_notes.toPlainText().strip())
 
-    def review_data(self) -> ReviewData | None:
+    def meeting_day(self) -> date | None:
+        """The "Held on" day, today when left empty; None (with the reason shown) for a date that
+        cannot be read."""
         try:
             held_on = self.held_on.date_value()
         except ValueError as exc:
@@ -542,8 +545,14 @@ class PairingReviewPage(QWidget):
             self.held_on.setFocus()
             return None
         self.held_on_error.show_message(None)
+        return held_on or self.context.today()
+
+    def review_data(self) -> ReviewData | None:
+        held_on = self.meeting_day()
+        if held_on is None:
+            return None
         return ReviewData(
-            held_on=held_on or self.context.today(),
+            held_on=held_on,
             attendee_ids=[staff_id for staff_id, box in self.attendees.items() if box.isChecked()],
             outcomes=[OutcomeData(d.pairing_id, d.outcome, d.notes, d.end_reason) for d in self.draft.outcomes.values()],
             notes=self.meeting_notes.toPlainText())
@@ -603,17 +612,14 @@ class PairingReviewPage(QWidget):
             return False
         if not self.is_dirty():
             return True
-        answer = dialogs.ask_unsaved_changes(self, "this pairing review")
-        if answer is dialogs.Leave.DISCARD:
-            self.draft = ReviewDraft()
-            self.meeting_notes.setPlainText("")
-            self.model.refresh()
-            self._show_pairing()
-            self._show_counts()
-            return True
-        if answer is dialogs.Leave.SAVE:
-            self.save()
-        return False
+        return dialogs.may_leave(self, "this pairing review", self.save, self._discard)
+
+    def _discard(self) -> None:
+        self.draft = ReviewDraft()
+        self.meeting_notes.setPlainText("")
+        self.model.refresh()
+        self._show_pairing()
+        self._show_counts()
 
     # -- the agenda ----------------------------------------------------------------------------------------
     @property
@@ -630,18 +636,13 @@ class PairingReviewPage(QWidget):
         return self._agenda
 
     def agenda_request(self) -> ExportRequest | None:
-        """The agenda of the meeting on the "Held on" day; None (with the reason shown) for a date that
-        cannot be read."""
-        try:
-            held_on = self.held_on.date_value()
-        except ValueError as exc:
-            self.held_on_error.show_message(str(exc))
-            self.held_on.setFocus()
+        """The agenda of the meeting on the "Held on" day; None when that day cannot be read."""
+        held_on = self.meeting_day()
+        if held_on is None:
             return None
-        self.held_on_error.show_message(None)
         from ..reports.export import ExportRequest
 
-        return ExportRequest(DocumentKind.PAIRING_REVIEW, meeting_on=held_on or self.context.today())
+        return ExportRequest(DocumentKind.PAIRING_REVIEW, meeting_on=held_on)
 
     def _agenda_about(self) -> str:
         request = self.agenda_request()

@@ -902,17 +902,10 @@ class PlanEditor(QWidget):
             return
         if self._original.is_draft:
             current, _problems = self.form_data()
-            if _comparable(current) != _comparable(self._original):
-                answer = dialogs.ask_unsaved_changes(self, self._question_name())
-                if answer is dialogs.Leave.SAVE:
-                    self.save()
-                    return
-                if answer is dialogs.Leave.STAY:
-                    return
-            if self._active is not None:
-                self._show_plan(self._active, read_only=False, message="New version dropped.")
-            else:
-                self._show_empty()
+            if _comparable(current) != _comparable(self._original) and not dialogs.may_leave(
+                    self, self._question_name(), self.save):
+                return
+            self._show_active_or_empty("New version dropped.")
             return
         self._show_plan(self._original, read_only=False, message="Changes undone.")
 
@@ -922,16 +915,14 @@ class PlanEditor(QWidget):
             return False
         if not self.is_dirty():
             return True
-        answer = dialogs.ask_unsaved_changes(self, self._question_name())
-        if answer is dialogs.Leave.DISCARD:
-            if self._active is not None:
-                self._show_plan(self._active, read_only=False)
-            else:
-                self._show_empty()
-            return True
-        if answer is dialogs.Leave.SAVE:
-            self.save()
-        return False
+        return dialogs.may_leave(self, self._question_name(), self.save, self._show_active_or_empty)
+
+    def _show_active_or_empty(self, message: str = "") -> None:
+        """The plan in force, editable; or the empty page when there is none yet."""
+        if self._active is not None:
+            self._show_plan(self._active, read_only=False, message=message)
+        else:
+            self._show_empty()
 
     def _question_name(self) -> str:
         return f"the aftercare plan of {self.alumnus_name}" if self.alumnus_name else "this aftercare plan"

@@ -760,16 +760,10 @@ class ProfileView(QWidget):
                 return False
         if not self.is_dirty():
             return True
-        answer = dialogs.ask_unsaved_changes(self, self.display_name)
-        if answer is dialogs.Leave.DISCARD:
-            if not keep_open:
-                self._original = None
-            else:
-                self.revert()
-            return True
-        if answer is dialogs.Leave.SAVE:
-            self.save()
-        return False
+        return dialogs.may_leave(self, self.display_name, self.save, self.revert if keep_open else self._forget)
+
+    def _forget(self) -> None:
+        self._original = None
 
     # -- state ---------------------------------------------------------------------------------------
     def _set_busy(self, busy: bool, message: str = "") -> None:

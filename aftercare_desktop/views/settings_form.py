@@ -174,11 +174,6 @@ class SettingsDialog(QDialog):
         """Cancel, Esc and the window's close button: changes on screen are asked about first."""
         if self.saving:
             return  # the changes are being stored; the dialog closes when they are
-        if self.has_changes():
-            answer = dialogs.ask_unsaved_changes(self, self.subject)
-            if answer is dialogs.Leave.SAVE:
-                self.save()
-                return
-            if answer is dialogs.Leave.STAY:
-                return
+        if self.has_changes() and not dialogs.may_leave(self, self.subject, self.save):
+            return
         super().reject()

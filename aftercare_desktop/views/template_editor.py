@@ -408,16 +408,13 @@ class TemplateEditorDialog(QDialog):
         if not self.is_dirty():
             return True
         name = (self.name.text().strip() or "this new template")
-        answer = dialogs.ask_unsaved_changes(self, f"the template “{name}”")
-        if answer is dialogs.Leave.DISCARD:
-            if self._original is not None and self._original.id is not None:
-                self._show(self._original)
-            else:
-                self._original = None
-            return True
-        if answer is dialogs.Leave.SAVE:
-            self.save()
-        return False
+        return dialogs.may_leave(self, f"the template “{name}”", self.save, self._discard)
+
+    def _discard(self) -> None:
+        if self._original is not None and self._original.id is not None:
+            self._show(self._original)
+        else:
+            self._original = None
 
     def reject(self) -> None:
         # Escape, Close and the window's close button all come here (QDialog's closeEvent calls reject).
