@@ -85,7 +85,15 @@ from .assessments import due_date
 from .demo_mentoring import MentoringStep
 from .early_warning import refresh_missing_digests
 from .instruments import AWARE as AWARE_CODE
-from .instruments import BARC_10, Direction, InstrumentDefinition, load_instruments, score, whole_months_between
+from .instruments import (
+    BARC_10,
+    Direction,
+    InstrumentDefinition,
+    Score,
+    load_instruments,
+    score,
+    whole_months_between,
+)
 from .plans import CRISIS_LINES, ROLE_FOR_RELATION
 from .sobriety import CELEBRATE_EARLY_DAYS, MAX_YEARS, Milestone, iter_milestones, milestone_for
 from .text import fold
@@ -723,6 +731,7 @@ class AlumniStep:
         caseworkers = context.caseworkers
         loads = [rng.uniform(0.6, 1.4) for _ in caseworkers]
         caseworker_of = _Weighted(list(zip(caseworkers, loads)))
+        coordinators = context.coordinators
         client_number = _randint(rng, 1000, 4999)
         table = Alumnus.__table__
         for start in range(0, n, CHUNK_SIZE):
@@ -731,7 +740,8 @@ class AlumniStep:
                 # Gaps of 1–9 keep client numbers rising and below 1,000,000 even for 100,000 alumni.
                 client_number += _randint(rng, 1, 9)
                 row, fact = self._alumnus(context, rng, f"AC-{client_number:06d}", statuses[index],
-                                          programs[index], today - timedelta(days=days_ago[index]), caseworker_of)
+                                          programs[index], today - timedelta(days=days_ago[index]), caseworker_of,
+                                          coordinators)
                 rows.append(row)
                 facts.append(fact)
             _insert_chunks(context.connection, table, rows)
@@ -746,7 +756,7 @@ class AlumniStep:
 
     def _alumnus(
         self, context: Context, rng: random.Random, client_id: str, status: AlumniStatus, program: Program,
-        discharge: date, caseworker_of: _Weighted,
+        discharge: date, caseworker_of: _Weighted, coordinators: list[StaffFacts],
     ) -> tuple[dict[str, Any], AlumnusFacts]:
         pools = context.pools
         today = context.today
@@ -810,7 +820,7 @@ class AlumniStep:
         pathways.sort(key=_PATHWAY_ORDER.index)  # the order the app itself stores
 
         caseworker: StaffFacts | None = caseworker_of.pick(rng) if rng.random() < 0.97 else None
-        coordinator = _choice(rng, context.coordinators)
+        coordinator = _choice(rng, coordinators)
         creator = caseworker if caseworker and rng.random() < 0.8 else coordinator
         ceiling = context.ceiling
         created_day = min(discharge + timedelta(days=_choice(rng, (0, 0, 0, 0, 1, 2, 3))),
@@ -1995,6 +2005,8 @@ class AssessmentsStep:
         definitions = load_instruments([resource("instruments")])
         barc, aware = definitions[BARC_10], definitions[AWARE_CODE]
         writer = _Writer(context.connection, AssessmentResult.__table__, _ASSESSMENT_COLUMNS, unique=("answers",))
+        # The app's scorer, asked once per distinct set of answers: people answer alike more often than not.
+        scores: dict[tuple, Score] = {}
         for start in range(0, len(context.alumni), CHUNK_SIZE):
             chunk = context.alumni[start:start + CHUNK_SIZE]
             for offset, alumnus in enumerate(chunk):
@@ -2002,16 +2014,17 @@ class AssessmentsStep:
                 if course is None or course.kind is CourseKind.ENDED or alumnus.discharge is None:
                     continue
                 if rng.random() < 0.8:
-                    self._series(rng, context, alumnus, course, barc, BARC_HISTORY_DAYS, writer)
+                    self._series(rng, context, alumnus, course, barc, BARC_HISTORY_DAYS, writer, scores)
                 if course.aware:
-                    self._series(rng, context, alumnus, course, aware, AWARE_HISTORY_DAYS, writer)
+                    self._series(rng, context, alumnus, course, aware, AWARE_HISTORY_DAYS, writer, scores)
             context.progress.advance(len(chunk))
         writer.flush()
         context.counts["assessments"] = writer.count
 
     @staticmethod
     def _series(rng: random.Random, context: Context, alumnus: AlumnusFacts, course: Course,
-                definition: InstrumentDefinition, history_days: int, writer: _Writer) -> None:
+                definition: InstrumentDefinition, history_days: int, writer: _Writer,
+                scores: dict[tuple, Score]) -> None:
         today = context.today
         last_day = today - timedelta(days=LAST_CONTACT_DAYS_AGO)
         since = today - timedelta(days=history_days)
@@ -2057,7 +2070,10 @@ class AssessmentsStep:
             values = [int(mean + offset + random() * 0.8 + 0.1) for offset in profile]  # rounded, ±0.4 noise
             answers = [low + high - value if flip else value
                        for value, flip in zip([low if v < low else high if v > high else v for v in values], reverse)]
-            result = score(definition, answers)
+            key = (definition.code, *answers)
+            result = scores.get(key)
+            if result is None:
+                result = scores[key] = score(definition, answers)
             writer.add((alumnus.id, definition.code, day, list(result.answers), result.total, result.band.label,
                         _covering_staff(rng, context, alumnus), _desk_hours(rng, day)))
 
