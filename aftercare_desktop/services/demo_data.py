@@ -82,6 +82,7 @@ from ..models.enums import (
 from ..paths import resource
 from .alumni import refresh_search_keys
 from .assessments import due_date
+from .demo_chunks import ChunkCopier, chunk_database, default_workers, image_of, map_in_workers
 from .demo_mentoring import MentoringStep
 from .early_warning import refresh_missing_digests
 from .instruments import AWARE as AWARE_CODE
@@ -153,6 +154,7 @@ def generate(
     progress: Progress | None = None,
     today: date | None = None,
     checkins_per_alumnus: int | None = None,
+    workers: int | None = None,
 ) -> DemoSummary:
     """Fill an empty database with `alumni` synthetic alumni, their caseworkers, contacts and history,
     and the caseworker's day: aftercare plans, check-ins, meeting attendance, returns to use,
@@ -167,6 +169,9 @@ def generate(
     who left included (closer together than the cadence where the time since discharge is too short,
     fewer for the few discharged only days ago), e.g. 50 for a benchmark of 20,000 alumni with
     about 1,000,000 check-ins.
+
+    `workers`: processes that make the chunks of alumni (default: one per core; 1 makes them in
+    this process). The rows are the same for any number.
     """
     if not MIN_ALUMNI <= alumni <= MAX_ALUMNI:
         raise AftercareError(f"Demo data is made for {MIN_ALUMNI} to {MAX_ALUMNI:,} alumni, not {alumni:,}.")
@@ -175,30 +180,52 @@ def generate(
                              f"not {checkins_per_alumnus:,}.")
     started = timer.perf_counter()
     today = today or date.today()
-    steps = [step_class() for step_class in STEPS]
-    # One unit more than the steps report: the commit, which takes a moment for 100,000 alumni.
-    reporter = _ProgressReporter(progress, alumni * sum(step.per_alumnus for step in steps) + 1)
+    workers = default_workers() if workers is None else workers
+    # One unit more than the chunks report: the mentor program, the digests and the commit.
+    reporter = _ProgressReporter(progress, alumni * sum(step.per_alumnus for step in STEPS) + 1)
     with database.engine.connect() as connection:
         cache_size = None
+        copier = None
         try:
+            if database.is_sqlite:
+                # With SQLite's default 2 MB page cache, a transaction this large keeps spilling
+                # index pages to the WAL and reading them back; a roomier cache saves about a sixth.
+                cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+                connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+                connection.commit()
+            # Before the transaction: SQLite attaches the chunks' schema only outside one.
+            copier = ChunkCopier.for_connection(connection, shared=[StaffMember.__tablename__])
             with connection.begin():
                 existing = connection.execute(select(func.count()).select_from(Alumnus.__table__)).scalar_one()
                 if existing:
                     raise AftercareError(f"{database.description} already holds {existing:,} alumni; "
                                          "demo data goes into an empty database.")
-                if database.is_sqlite:
-                    # With SQLite's default 2 MB page cache, a transaction this large keeps spilling
-                    # index pages to the WAL and reading them back; a roomier cache saves about a sixth.
-                    cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-                    connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
                 context = Context(connection=connection, alumni_wanted=alumni, seed=seed, today=today,
                                   pools=name_pools(seed), progress=reporter,
                                   checkins_per_alumnus=checkins_per_alumnus)
-                for step in steps:
-                    step.run(context, step_rng(seed, step.name))
-                # The check-ins written deleted their alumni's digests (a trigger); the Today page reads them.
+                StaffStep().run(context, step_rng(seed, StaffStep.name))
+                population = Population.draw(step_rng(seed, AlumniStep.name), alumni, today,
+                                             len(context.caseworkers))
+                jobs = _chunk_jobs(context, population)
+                for job, chunk in zip(jobs, map_in_workers(make_chunk, jobs, workers)):
+                    shift = copier.copy(chunk.image)["alumni"]
+                    for fact in chunk.alumni:
+                        fact.id += shift
+                    context.alumni.extend(chunk.alumni)
+                    context.courses.extend(chunk.courses)
+                    context.recurrences.extend(chunk.recurrences)
+                    context.plans.extend(chunk.plans)
+                    for name, value in chunk.counts.items():
+                        context.counts[name] = context.counts.get(name, 0) + value
+                    reporter.advance(len(job.planned) * sum(step.per_alumnus for step in STEPS))
+                copier.finish()
+                for step in POPULATION_STEPS:
+                    step().run(context, step_rng(seed, step.name))
+                # The check-ins copied in deleted their alumni's digests (a trigger); the Today page reads them.
                 refresh_missing_digests(connection)
         finally:
+            if copier is not None:
+                copier.close()
             if cache_size is not None:
                 connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")
                 connection.commit()
@@ -218,6 +245,70 @@ def generate(
         assessments=context.counts.get("assessments", 0),
         celebrations=context.counts.get("celebrations", 0),
     )
+
+
+# -- chunks ------------------------------------------------------------------------------------
+
+# Alumni per chunk: enough that a chunk's fixed costs (a fresh schema, its image) stay small, few
+# enough that two workers share 100,000 alumni evenly and a chunk's image stays a few megabytes.
+ALUMNI_PER_CHUNK = 2_000
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    """Everything a worker needs to make one chunk of alumni (picklable)."""
+
+    index: int
+    seed: int
+    today: date
+    alumni_wanted: int
+    checkins_per_alumnus: int | None
+    staff_rows: tuple[dict[str, Any], ...]  # the team as written, for the chunk's own copy
+    staff: tuple[StaffFacts, ...]
+    planned: tuple[PlannedAlumnus, ...]
+    caseworker_loads: tuple[float, ...]
+
+
+@dataclass
+class ChunkResult:
+    image: bytes  # the chunk's SQLite database, ids from 1
+    alumni: list[AlumnusFacts]  # ids as in the image
+    courses: list[Course | None]
+    recurrences: list[list[Recurrence]]
+    plans: list[PlanSketch | None]
+    counts: dict[str, int]
+
+
+def _chunk_jobs(context: Context, population: Population) -> list[ChunkJob]:
+    staff = StaffMember.__table__
+    ids = [member.id for member in context.staff]
+    rows = tuple(dict(row._mapping) for row in context.connection.execute(
+        select(staff).where(staff.c.id.in_(ids)).order_by(staff.c.id)))
+    return [
+        ChunkJob(index=number, seed=context.seed, today=context.today, alumni_wanted=context.alumni_wanted,
+                 checkins_per_alumnus=context.checkins_per_alumnus, staff_rows=rows, staff=tuple(context.staff),
+                 planned=population.alumni[start:start + ALUMNI_PER_CHUNK],
+                 caseworker_loads=population.caseworker_loads)
+        for number, start in enumerate(range(0, len(population.alumni), ALUMNI_PER_CHUNK))
+    ]
+
+
+def make_chunk(job: ChunkJob) -> ChunkResult:
+    """One chunk of alumni through the STEPS, in a database of its own (runs in a worker process).
+
+    Each step draws from a stream of its own for this chunk, so the rows depend on the seed and the
+    chunk's number only: not on how many workers there are, nor which made it."""
+    with chunk_database() as connection:
+        with connection.begin():
+            connection.execute(insert(StaffMember.__table__), list(job.staff_rows))
+            context = Context(connection=connection, alumni_wanted=job.alumni_wanted, seed=job.seed,
+                              today=job.today, pools=name_pools(job.seed), progress=_ProgressReporter(None, 1),
+                              checkins_per_alumnus=job.checkins_per_alumnus, staff=list(job.staff),
+                              planned=job.planned, caseworker_loads=job.caseworker_loads)
+            for step in STEPS:
+                step().run(context, step_rng(job.seed, f"{step.name}/chunk-{job.index}"))
+        return ChunkResult(image_of(connection), context.alumni, context.courses, context.recurrences,
+                           context.plans, context.counts)
 
 
 def step_rng(seed: int, name: str) -> random.Random:
@@ -281,6 +372,9 @@ class Context:
     courses: list[Course | None] = field(default_factory=list)
     recurrences: list[list[Recurrence]] = field(default_factory=list)
     plans: list[PlanSketch | None] = field(default_factory=list)
+    # The alumni the alumni step makes (a chunk of the population) and the caseworkers' shares.
+    planned: Sequence[PlannedAlumnus] = ()
+    caseworker_loads: Sequence[float] = ()
 
     # No generated timestamp is later than this.
     ceiling: datetime = field(init=False)
@@ -385,6 +479,15 @@ class Culture:
     locale: str
     share: float
     languages: tuple[tuple[tuple[str, ...], float], ...]
+
+    def __reduce__(self) -> tuple:
+        # By name, so that a culture coming back from a worker process is one of CULTURES (the steps
+        # compare them with `is`).
+        return _culture, (self.locale,)
+
+
+def _culture(locale: str) -> Culture:
+    return next(culture for culture in CULTURES if culture.locale == locale)
 
 
 CULTURES: tuple[Culture, ...] = (
@@ -712,6 +815,43 @@ NOTES = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedAlumnus:
+    """What is decided for an alumnus before the chunks are made (see `Population`)."""
+
+    client_id: str
+    status: AlumniStatus
+    program: Program
+    discharge: date
+
+
+@dataclass(frozen=True)
+class Population:
+    """The decisions about all alumni at once: statuses and programs in exact shares, discharge dates
+    in order, client ids rising, each caseworker's share of the caseload. Drawn before the chunks
+    (cheaply: a few numbers per alumnus), so that a chunk of alumni can be made on its own."""
+
+    alumni: tuple[PlannedAlumnus, ...]
+    caseworker_loads: tuple[float, ...]  # in the order of Context.caseworkers
+
+    @classmethod
+    def draw(cls, rng: random.Random, n: int, today: date, caseworkers: int) -> Population:
+        statuses = quota(rng, n, STATUS_SHARES)
+        programs = quota(rng, n, PROGRAM_SHARES)
+        # More recent discharges are more common (a growing program); linear density towards today.
+        span = HISTORY_DAYS - NEWEST_DISCHARGE_DAYS_AGO
+        days_ago = sorted((NEWEST_DISCHARGE_DAYS_AGO + int(span * (1 - rng.random() ** 0.5)) for _ in range(n)),
+                          reverse=True)
+        loads = tuple(rng.uniform(0.6, 1.4) for _ in range(caseworkers))
+        client_number = _randint(rng, 1000, 4999)
+        alumni = []
+        for status, program, ago in zip(statuses, programs, days_ago):
+            # Gaps of 1–9 keep client numbers rising and below 1,000,000 even for 100,000 alumni.
+            client_number += _randint(rng, 1, 9)
+            alumni.append(PlannedAlumnus(f"AC-{client_number:06d}", status, program, today - timedelta(days=ago)))
+        return cls(tuple(alumni), loads)
+
+
 class AlumniStep:
     """The alumni themselves, in the order they were discharged (ids ascend with discharge date)."""
 
@@ -719,34 +859,17 @@ class AlumniStep:
     per_alumnus = 1
 
     def run(self, context: Context, rng: random.Random) -> None:
-        n = context.alumni_wanted
-        today = context.today
-        # Decisions that must come out in exact shares are drawn first, for the whole population.
-        statuses = quota(rng, n, STATUS_SHARES)
-        programs = quota(rng, n, PROGRAM_SHARES)
-        # More recent discharges are more common (a growing program); linear density towards today.
-        span = HISTORY_DAYS - NEWEST_DISCHARGE_DAYS_AGO
-        days_ago = sorted((NEWEST_DISCHARGE_DAYS_AGO + int(span * (1 - rng.random() ** 0.5)) for _ in range(n)),
-                          reverse=True)
-        caseworkers = context.caseworkers
-        loads = [rng.uniform(0.6, 1.4) for _ in caseworkers]
-        caseworker_of = _Weighted(list(zip(caseworkers, loads)))
+        caseworker_of = _Weighted(list(zip(context.caseworkers, context.caseworker_loads)))
         coordinators = context.coordinators
-        client_number = _randint(rng, 1000, 4999)
         table = Alumnus.__table__
-        for start in range(0, n, CHUNK_SIZE):
-            rows, facts = [], []
-            for index in range(start, min(n, start + CHUNK_SIZE)):
-                # Gaps of 1–9 keep client numbers rising and below 1,000,000 even for 100,000 alumni.
-                client_number += _randint(rng, 1, 9)
-                row, fact = self._alumnus(context, rng, f"AC-{client_number:06d}", statuses[index],
-                                          programs[index], today - timedelta(days=days_ago[index]), caseworker_of,
-                                          coordinators)
-                rows.append(row)
-                facts.append(fact)
-            _insert_chunks(context.connection, table, rows)
-            context.alumni.extend(facts)
-            context.progress.advance(len(rows))
+        rows = []
+        for planned in context.planned:
+            row, fact = self._alumnus(context, rng, planned.client_id, planned.status, planned.program,
+                                      planned.discharge, caseworker_of, coordinators)
+            rows.append(row)
+            context.alumni.append(fact)
+        _insert_chunks(context.connection, table, rows)
+        context.progress.advance(len(rows))
         # The table was empty, so every row is ours. Ids are read back by client ID in one query: an
         # ordered RETURNING executemany goes row by row on SQLite, several times slower.
         ids = {client_id: alumnus_id for client_id, alumnus_id in
@@ -2255,12 +2378,14 @@ def _write(connection: Connection, table, columns: tuple[str, ...], rows: list[t
     writer.flush()
 
 
-# The generator's steps, in order. Append new ones at the end: each draws from its own random
-# stream, so the rows of the steps before it stay the same for a given seed.
+# The generator's steps, in order. First the team (StaffStep) and the population (Population.draw);
+# then STEPS for each chunk of alumni; then POPULATION_STEPS, which need every alumnus at once.
+# Append new steps at the end: each draws from its own random stream, so the rows of the steps
+# before it stay the same for a given seed.
 STEPS: tuple[type[Step], ...] = (
-    StaffStep, AlumniStep, SupportContactsStep, StatusHistoryStep,
+    AlumniStep, SupportContactsStep, StatusHistoryStep,
     # The caseworker's day.
     CoursesStep, PlansStep, CheckInsStep, RecurrencesStep, AssessmentsStep, CelebrationsStep,
-    # The mentor program.
-    MentoringStep,
 )
+# The mentor program pairs alumni across chunks.
+POPULATION_STEPS: tuple[type[Step], ...] = (MentoringStep,)
