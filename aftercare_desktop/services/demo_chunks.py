@@ -125,6 +125,9 @@ class ChunkCopier:
         """Copy one chunk; returns what was added to each table's ids."""
         raise NotImplementedError
 
+    def _begin_load(self) -> None:
+        """Before the first chunk, in the transaction."""
+
     def finish(self) -> None:
         """After the last chunk."""
 
@@ -151,6 +154,7 @@ class ChunkCopier:
 
     def _start(self) -> dict[str, int]:
         if not self.offsets:
+            self._begin_load()
             self.offsets = {table.name: self.connection.exec_driver_sql(
                 f"SELECT coalesce(max(id), 0) FROM {table.name}").scalar_one() for table in self.tables}
         return dict(self.offsets)
@@ -193,6 +197,22 @@ class SqliteChunkCopier(ChunkCopier):
 
 
 class PostgresChunkCopier(ChunkCopier):
+    def __init__(self, connection: Connection, shared: Iterable[str]):
+        super().__init__(connection, shared)
+        # Foreign keys dropped for the load and added back at the end, as pg_restore does: checking
+        # each copied row against its parent costs PostgreSQL more than the copy itself, checking a
+        # whole table at once a fraction of it. All in the caller's transaction.
+        self.foreign_keys: list[tuple[str, str, str]] = []
+
+    def _begin_load(self) -> None:
+        names = [table.name for table in self.tables]
+        self.foreign_keys = [tuple(row) for row in self.connection.exec_driver_sql(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%(names)s) ORDER BY conrelid, conname",
+            {"names": names})]
+        for table, name, _definition in self.foreign_keys:
+            self.connection.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+
     def copy(self, image: bytes) -> dict[str, int]:
         source = sqlite3.connect(":memory:")
         try:
@@ -213,8 +233,15 @@ class PostgresChunkCopier(ChunkCopier):
             source.close()
 
     def finish(self) -> None:
+        for table, name, definition in self.foreign_keys:
+            self.connection.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        self.foreign_keys = []
         # The ids were given, not drawn: the sequences go past them, so the app's next row is new.
-        for table in self.tables:
-            if self.offsets.get(table.name):
-                self.connection.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), {self.offsets[table.name]})")
+        filled = [table.name for table in self.tables if self.offsets.get(table.name)]
+        for name in filled:
+            self.connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), {self.offsets[name]})")
+        # Autovacuum sees the rows only after the commit; the queries that follow in this transaction
+        # (the check-in digests) need the planner to know them now.
+        if filled:
+            self.connection.exec_driver_sql(f"ANALYZE {', '.join(filled)}")

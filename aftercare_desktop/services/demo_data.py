@@ -3,14 +3,18 @@
 Every person here is invented. Names come from Faker's name lists (never from lists of real or famous
 people), phone numbers are the fictional 555-01XX range, emails use the reserved example domains.
 
-The generator is a sequence of steps (staff, alumni, support contacts, status history). Each step draws
-from its own random stream, derived from the seed and the step's name, so a step added later (plans,
-check-ins, mentors) leaves the rows of the earlier steps exactly as they were for the same seed.
-Same seed, same count, same `today` and same Faker version give the same rows, timestamps included.
+The generator is a sequence of steps: the team; the population (what must come out in exact shares
+over all alumni); then, for each chunk of ALUMNI_PER_CHUNK alumni, the alumni themselves, support
+contacts, status history and the caseworker's day (STEPS); last the mentor program over everyone
+(POPULATION_STEPS). Each step draws from its own random stream, derived from the seed, the step's
+name and the chunk's number, so a step added later leaves the rows of the earlier steps exactly as
+they were for the same seed. Same seed, same count, same `today` and same Faker version give the
+same rows, timestamps included, whatever the number of worker processes.
 
-Speed: Faker is slow per call, so it is asked once per seed for pools of names and street names;
-each record is then put together from the pools with `random.Random`. Rows go in with Core
-`insert()` executemany, in chunks, inside one transaction (all or nothing).
+Speed: the chunks are made side by side in worker processes, each in an in-memory SQLite database,
+and copied into the target in one transaction, all or nothing (services/demo_chunks.py). Faker is
+slow per call, so it is asked once per seed for pools of names and street names; each record is
+then put together from the pools with `random.Random`.
 
 No audit events are written: the audit trail records what people did to records, and nobody did
 anything here. Nothing is logged about the generated people either; the summary holds counts only.
