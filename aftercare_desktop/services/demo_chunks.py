@@ -25,9 +25,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from itertools import islice
 from typing import TypeVar
 
 from sqlalchemy import Connection, Table, create_engine
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from ..models import Base, UTCDateTime
 
@@ -59,18 +61,12 @@ def map_in_workers(function: Callable[[Job], Result], jobs: Sequence[Job], worke
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-        pending: deque[Future[Result]] = deque()
         queued = iter(jobs)
+        pending: deque[Future[Result]] = deque(pool.submit(function, job) for job in islice(queued, 2 * workers))
         try:
-            for job in queued:
-                pending.append(pool.submit(function, job))
-                if len(pending) >= 2 * workers:
-                    break
             while pending:
                 result = pending.popleft().result()
-                for job in queued:
-                    pending.append(pool.submit(function, job))
-                    break
+                pending.extend(pool.submit(function, job) for job in islice(queued, 1))
                 yield result
         finally:
             for future in pending:
@@ -78,13 +74,23 @@ def map_in_workers(function: Callable[[Job], Result], jobs: Sequence[Job], worke
 
 
 @contextmanager
-def chunk_database() -> Iterator[Connection]:
-    """A connection to a new in-memory SQLite database with the app's tables and indexes (and none
-    of the triggers the migrations add: a chunk only collects rows)."""
+def chunk_database(indexes: Iterable[str] = ()) -> Iterator[Connection]:
+    """A connection to a new in-memory SQLite database with the app's tables, but only the named
+    `indexes` (those the steps' own queries need: the target has all of them, and a chunk maintaining
+    the others would only be slower) and none of the triggers the migrations add."""
     engine = create_engine("sqlite://")
+    wanted = set(indexes)
     try:
-        Base.metadata.create_all(engine)
         with engine.connect() as connection:
+            with connection.begin():
+                for table in Base.metadata.sorted_tables:
+                    connection.execute(CreateTable(table))
+                    for index in table.indexes:
+                        if index.name in wanted:
+                            connection.execute(CreateIndex(index))
+                            wanted.discard(index.name)
+            if wanted:
+                raise AssertionError(f"no such indexes: {sorted(wanted)}")
             yield connection
     finally:
         engine.dispose()
@@ -105,8 +111,8 @@ class ChunkCopier:
     def __init__(self, connection: Connection, shared: Iterable[str]):
         self.connection = connection
         shared = set(shared)
-        # Parents before children, so that foreign keys are met as the rows arrive. The tables a chunk
-        # leaves empty are skipped (see `_filled`); the others need ids to shift.
+        # Parents before children, so that foreign keys are met as the rows arrive. Tables without an
+        # 'id' key cannot be shifted; chunks must leave them empty (see `_check_keyless`).
         self.tables = [table for table in Base.metadata.sorted_tables
                        if table.name not in shared and [c.name for c in table.primary_key.columns] == ["id"]]
         self.keyless = [table.name for table in Base.metadata.sorted_tables

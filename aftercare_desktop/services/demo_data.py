@@ -217,8 +217,6 @@ def generate(
                         fact.id += shift
                     context.alumni.extend(chunk.alumni)
                     context.courses.extend(chunk.courses)
-                    context.recurrences.extend(chunk.recurrences)
-                    context.plans.extend(chunk.plans)
                     for name, value in chunk.counts.items():
                         context.counts[name] = context.counts.get(name, 0) + value
                     reporter.advance(len(job.planned) * sum(step.per_alumnus for step in STEPS))
@@ -258,6 +256,10 @@ def generate(
 ALUMNI_PER_CHUNK = 2_000
 
 
+# The indexes the steps' queries need in a chunk's database (the roster counts each plan's contacts).
+CHUNK_INDEXES = ("ix_support_contacts_alumnus_id",)
+
+
 @dataclass(frozen=True)
 class ChunkJob:
     """Everything a worker needs to make one chunk of alumni (picklable)."""
@@ -276,10 +278,9 @@ class ChunkJob:
 @dataclass
 class ChunkResult:
     image: bytes  # the chunk's SQLite database, ids from 1
-    alumni: list[AlumnusFacts]  # ids as in the image
+    # What the steps after the chunks read (the mentor program): ids as in the image.
+    alumni: list[AlumnusFacts]
     courses: list[Course | None]
-    recurrences: list[list[Recurrence]]
-    plans: list[PlanSketch | None]
     counts: dict[str, int]
 
 
@@ -302,7 +303,7 @@ def make_chunk(job: ChunkJob) -> ChunkResult:
 
     Each step draws from a stream of its own for this chunk, so the rows depend on the seed and the
     chunk's number only: not on how many workers there are, nor which made it."""
-    with chunk_database() as connection:
+    with chunk_database(indexes=CHUNK_INDEXES) as connection:
         with connection.begin():
             connection.execute(insert(StaffMember.__table__), list(job.staff_rows))
             context = Context(connection=connection, alumni_wanted=job.alumni_wanted, seed=job.seed,
@@ -311,8 +312,7 @@ def make_chunk(job: ChunkJob) -> ChunkResult:
                               planned=job.planned, caseworker_loads=job.caseworker_loads)
             for step in STEPS:
                 step().run(context, step_rng(job.seed, f"{step.name}/chunk-{job.index}"))
-        return ChunkResult(image_of(connection), context.alumni, context.courses, context.recurrences,
-                           context.plans, context.counts)
+        return ChunkResult(image_of(connection), context.alumni, context.courses, context.counts)
 
 
 def step_rng(seed: int, name: str) -> random.Random:
@@ -372,7 +372,8 @@ class Context:
     counts: dict[str, int] = field(default_factory=dict)
     # None: as many check-ins as the course and cadence give (see DEFAULT_CONTACTS).
     checkins_per_alumnus: int | None = None
-    # Per alumnus, in the order of `alumni`: set by the steps of the caseworker's day.
+    # Per alumnus, in the order of `alumni`: set by the steps of the caseworker's day (after the
+    # chunks, only the courses are kept).
     courses: list[Course | None] = field(default_factory=list)
     recurrences: list[list[Recurrence]] = field(default_factory=list)
     plans: list[PlanSketch | None] = field(default_factory=list)
@@ -2286,13 +2287,14 @@ _ASSESSMENT_COLUMNS = ("alumnus_id", "instrument", "administered_on", "answers",
 _CELEBRATION_COLUMNS = ("alumnus_id", "sobriety_start_date", "milestone", "celebrated_on", "how", "recorded_by_id")
 
 
-def _sqlite_timestamp(value: datetime) -> str:
+def _sqlite_timestamp(value: datetime | None) -> str | None:
     """What UTCDateTime stores on SQLite ('2026-06-13 15:04:05.000000', UTC): SQLAlchemy's format,
     without its per-value overhead (a unit test holds the two equal)."""
+    if value is None:
+        return None
     if value.tzinfo is not timezone.utc:
         value = value.astimezone(timezone.utc)
-    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (
-        value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond)
+    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
 
 
 class _Writer:
@@ -2329,6 +2331,8 @@ class _Writer:
                 continue
             elif name not in unique:
                 process = _memoised(process)
+            else:
+                process = _keeping_none(process)
             self.converters.append((index, process))
 
     def add(self, row: tuple) -> None:
@@ -2345,22 +2349,27 @@ class _Writer:
             columns = self.columns
             self.connection.execute(insert(self.table), [dict(zip(columns, row)) for row in rows])
             return
-        converted = [list(row) for row in rows]
+        # Column by column: the conversions run as `map`s rather than a Python loop per value.
+        columns = list(zip(*rows))
         for index, process in self.converters:
-            for values in converted:
-                value = values[index]
-                if value is not None:
-                    values[index] = process(value)
+            columns[index] = list(map(process, columns[index]))
         # The driver's own cursor, inside the transaction the steps share.
         cursor = self.connection.connection.cursor()
         try:
-            cursor.executemany(self.sql, converted)
+            cursor.executemany(self.sql, zip(*columns))
         finally:
             cursor.close()
 
 
+def _keeping_none(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """NULL stays NULL, as SQLAlchemy leaves it (bind processors are not asked about None here)."""
+    def convert(value: Any) -> Any:
+        return None if value is None else process(value)
+    return convert
+
+
 def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    cache: dict[Any, Any] = {}
+    cache: dict[Any, Any] = {None: None}
 
     def memoised(value: Any) -> Any:
         # JSON lists of strings (languages, warning signs) repeat a lot: their tuple is the key.
