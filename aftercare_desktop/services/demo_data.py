@@ -2321,7 +2321,7 @@ class _Writer:
         if not compiled.positional or list(compiled.positiontup) != list(columns):
             raise AssertionError(f"{table.name}: columns must be given in the table's order")
         self.sql = str(compiled)
-        self.converters: list[tuple[int, Callable[[Any], Any]]] = []
+        converters: dict[int, Callable[[Any], Any]] = {}
         for index, name in enumerate(columns):
             column_type = table.c[name].type
             process = column_type.dialect_impl(dialect).bind_processor(dialect)
@@ -2333,7 +2333,8 @@ class _Writer:
                 process = _memoised(process)
             else:
                 process = _keeping_none(process)
-            self.converters.append((index, process))
+            converters[index] = process
+        self.convert = _row_converter(len(columns), converters)
 
     def add(self, row: tuple) -> None:
         self.rows.append(row)
@@ -2349,16 +2350,21 @@ class _Writer:
             columns = self.columns
             self.connection.execute(insert(self.table), [dict(zip(columns, row)) for row in rows])
             return
-        # Column by column: the conversions run as `map`s rather than a Python loop per value.
-        columns = list(zip(*rows))
-        for index, process in self.converters:
-            columns[index] = list(map(process, columns[index]))
         # The driver's own cursor, inside the transaction the steps share.
         cursor = self.connection.connection.cursor()
         try:
-            cursor.executemany(self.sql, zip(*columns))
+            cursor.executemany(self.sql, map(self.convert, rows))
         finally:
             cursor.close()
+
+
+def _row_converter(width: int, converters: dict[int, Callable[[Any], Any]]) -> Callable[[tuple], tuple]:
+    """One function that converts a row: `lambda row: (row[0], c1(row[1]), row[2], …)`, made once per
+    table. Written out like this, a row costs one call plus its conversions: half of what a loop over
+    the converted columns, or turning the rows into columns and back, costs at a million rows."""
+    values = ", ".join(f"c{index}(row[{index}])" if index in converters else f"row[{index}]" for index in range(width))
+    # Only column numbers and the names c0, c1, … go into the source; the converters come as globals.
+    return eval(f"lambda row: ({values},)", {f"c{index}": process for index, process in converters.items()})
 
 
 def _keeping_none(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
