@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from .core import BenchError, run_worker, worker_main
-from .data import CACHE_DIR, _fold_wal_into_file, _remove, schema_head
+from .data import CACHE_DIR, _fold_wal_into_file, _remove, generator_digest, schema_head
 
 AS_OF = date(2026, 6, 15)
 GENERATOR = 2  # part of the cache name: a change to what is made here makes a new file
@@ -54,8 +54,9 @@ MEETING_KINDS = ("aa", "na", "smart_recovery", "alumni_group", "celebrate_recove
 def cached_caseload(seed: int, env: dict[str, str], *, log=print) -> Path:
     """The figure's database, built in a child process if missing."""
     CACHE_DIR.mkdir(exist_ok=True)
+    # The alumni come from the demo-data generator: a change to it makes a new file, too.
     path = CACHE_DIR / (f"caseload-{ALUMNI}-{CHECKINS}-seed{seed}-asof{AS_OF:%Y%m%d}-v{GENERATOR}"
-                        f"-schema{schema_head()}.sqlite")
+                        f"-gen{generator_digest()}-schema{schema_head()}.sqlite")
     if path.exists():
         return path
     building = path.with_name(f"{path.stem}.building-{os.getpid()}.sqlite")

@@ -29,9 +29,12 @@ def generator_digest() -> str:
     """A short digest of the demo-data generator: a change to it makes a new cached file."""
     import hashlib
 
-    from aftercare_desktop.services import demo_data
+    from aftercare_desktop.services import demo_chunks, demo_data, demo_mentoring
 
-    return hashlib.sha256(Path(demo_data.__file__).read_bytes()).hexdigest()[:10]
+    digest = hashlib.sha256()
+    for module in (demo_data, demo_chunks, demo_mentoring):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def cached_database(alumni: int, seed: int, env: dict[str, str], *, log=print) -> Path:

@@ -3,14 +3,18 @@
 Every person here is invented. Names come from Faker's name lists (never from lists of real or famous
 people), phone numbers are the fictional 555-01XX range, emails use the reserved example domains.
 
-The generator is a sequence of steps (staff, alumni, support contacts, status history). Each step draws
-from its own random stream, derived from the seed and the step's name, so a step added later (plans,
-check-ins, mentors) leaves the rows of the earlier steps exactly as they were for the same seed.
-Same seed, same count, same `today` and same Faker version give the same rows, timestamps included.
+The generator is a sequence of steps: the team; the population (what must come out in exact shares
+over all alumni); then, for each chunk of ALUMNI_PER_CHUNK alumni, the alumni themselves, support
+contacts, status history and the caseworker's day (STEPS); last the mentor program over everyone
+(POPULATION_STEPS). Each step draws from its own random stream, derived from the seed, the step's
+name and the chunk's number, so a step added later leaves the rows of the earlier steps exactly as
+they were for the same seed. Same seed, same count, same `today` and same Faker version give the
+same rows, timestamps included, whatever the number of worker processes.
 
-Speed: Faker is slow per call, so it is asked once per seed for pools of names and street names;
-each record is then put together from the pools with `random.Random`. Rows go in with Core
-`insert()` executemany, in chunks, inside one transaction (all or nothing).
+Speed: the chunks are made side by side in worker processes, each in an in-memory SQLite database,
+and copied into the target in one transaction, all or nothing (services/demo_chunks.py). Faker is
+slow per call, so it is asked once per seed for pools of names and street names; each record is
+then put together from the pools with `random.Random`.
 
 No audit events are written: the audit trail records what people did to records, and nobody did
 anything here. Nothing is logged about the generated people either; the summary holds counts only.
@@ -82,10 +86,19 @@ from ..models.enums import (
 from ..paths import resource
 from .alumni import refresh_search_keys
 from .assessments import due_date
+from .demo_chunks import ChunkCopier, chunk_database, default_workers, image_of, map_in_workers
 from .demo_mentoring import MentoringStep
 from .early_warning import refresh_missing_digests
 from .instruments import AWARE as AWARE_CODE
-from .instruments import BARC_10, Direction, InstrumentDefinition, load_instruments, score, whole_months_between
+from .instruments import (
+    BARC_10,
+    Direction,
+    InstrumentDefinition,
+    Score,
+    load_instruments,
+    score,
+    whole_months_between,
+)
 from .plans import CRISIS_LINES, ROLE_FOR_RELATION
 from .sobriety import CELEBRATE_EARLY_DAYS, MAX_YEARS, Milestone, iter_milestones, milestone_for
 from .text import fold
@@ -145,6 +158,7 @@ def generate(
     progress: Progress | None = None,
     today: date | None = None,
     checkins_per_alumnus: int | None = None,
+    workers: int | None = None,
 ) -> DemoSummary:
     """Fill an empty database with `alumni` synthetic alumni, their caseworkers, contacts and history,
     and the caseworker's day: aftercare plans, check-ins, meeting attendance, returns to use,
@@ -159,6 +173,9 @@ def generate(
     who left included (closer together than the cadence where the time since discharge is too short,
     fewer for the few discharged only days ago), e.g. 50 for a benchmark of 20,000 alumni with
     about 1,000,000 check-ins.
+
+    `workers`: processes that make the chunks of alumni (default: one per core; 1 makes them in
+    this process). The rows are the same for any number.
     """
     if not MIN_ALUMNI <= alumni <= MAX_ALUMNI:
         raise AftercareError(f"Demo data is made for {MIN_ALUMNI} to {MAX_ALUMNI:,} alumni, not {alumni:,}.")
@@ -167,30 +184,50 @@ def generate(
                              f"not {checkins_per_alumnus:,}.")
     started = timer.perf_counter()
     today = today or date.today()
-    steps = [step_class() for step_class in STEPS]
-    # One unit more than the steps report: the commit, which takes a moment for 100,000 alumni.
-    reporter = _ProgressReporter(progress, alumni * sum(step.per_alumnus for step in steps) + 1)
+    workers = default_workers() if workers is None else workers
+    # One unit more than the chunks report: the mentor program, the digests and the commit.
+    reporter = _ProgressReporter(progress, alumni * sum(step.per_alumnus for step in STEPS) + 1)
     with database.engine.connect() as connection:
         cache_size = None
+        copier = None
         try:
+            if database.is_sqlite:
+                # With SQLite's default 2 MB page cache, a transaction this large keeps spilling
+                # index pages to the WAL and reading them back; a roomier cache saves about a sixth.
+                cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+                connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+                connection.commit()
+            # Before the transaction: SQLite attaches the chunks' schema only outside one.
+            copier = ChunkCopier.for_connection(connection, shared=[StaffMember.__tablename__])
             with connection.begin():
                 existing = connection.execute(select(func.count()).select_from(Alumnus.__table__)).scalar_one()
                 if existing:
                     raise AftercareError(f"{database.description} already holds {existing:,} alumni; "
                                          "demo data goes into an empty database.")
-                if database.is_sqlite:
-                    # With SQLite's default 2 MB page cache, a transaction this large keeps spilling
-                    # index pages to the WAL and reading them back; a roomier cache saves about a sixth.
-                    cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-                    connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
                 context = Context(connection=connection, alumni_wanted=alumni, seed=seed, today=today,
                                   pools=name_pools(seed), progress=reporter,
                                   checkins_per_alumnus=checkins_per_alumnus)
-                for step in steps:
-                    step.run(context, step_rng(seed, step.name))
-                # The check-ins written deleted their alumni's digests (a trigger); the Today page reads them.
+                StaffStep().run(context, step_rng(seed, StaffStep.name))
+                population = Population.draw(step_rng(seed, AlumniStep.name), alumni, today,
+                                             len(context.caseworkers))
+                jobs = _chunk_jobs(context, population)
+                for job, chunk in zip(jobs, map_in_workers(make_chunk, jobs, workers)):
+                    shift = copier.copy(chunk.image)["alumni"]
+                    for fact in chunk.alumni:
+                        fact.id += shift
+                    context.alumni.extend(chunk.alumni)
+                    context.courses.extend(chunk.courses)
+                    for name, value in chunk.counts.items():
+                        context.counts[name] = context.counts.get(name, 0) + value
+                    reporter.advance(len(job.planned) * sum(step.per_alumnus for step in STEPS))
+                copier.finish()
+                for step in POPULATION_STEPS:
+                    step().run(context, step_rng(seed, step.name))
+                # The check-ins copied in deleted their alumni's digests (a trigger); the Today page reads them.
                 refresh_missing_digests(connection)
         finally:
+            if copier is not None:
+                copier.close()
             if cache_size is not None:
                 connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")
                 connection.commit()
@@ -210,6 +247,72 @@ def generate(
         assessments=context.counts.get("assessments", 0),
         celebrations=context.counts.get("celebrations", 0),
     )
+
+
+# -- chunks ------------------------------------------------------------------------------------
+
+# Alumni per chunk: enough that a chunk's fixed costs (a fresh schema, its image) stay small, few
+# enough that two workers share 100,000 alumni evenly and a chunk's image stays a few megabytes.
+ALUMNI_PER_CHUNK = 2_000
+
+
+# The indexes the steps' queries need in a chunk's database (the roster counts each plan's contacts).
+CHUNK_INDEXES = ("ix_support_contacts_alumnus_id",)
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    """Everything a worker needs to make one chunk of alumni (picklable)."""
+
+    index: int
+    seed: int
+    today: date
+    alumni_wanted: int
+    checkins_per_alumnus: int | None
+    staff_rows: tuple[dict[str, Any], ...]  # the team as written, for the chunk's own copy
+    staff: tuple[StaffFacts, ...]
+    planned: tuple[PlannedAlumnus, ...]
+    caseworker_loads: tuple[float, ...]
+
+
+@dataclass
+class ChunkResult:
+    image: bytes  # the chunk's SQLite database, ids from 1
+    # What the steps after the chunks read (the mentor program): ids as in the image.
+    alumni: list[AlumnusFacts]
+    courses: list[Course | None]
+    counts: dict[str, int]
+
+
+def _chunk_jobs(context: Context, population: Population) -> list[ChunkJob]:
+    staff = StaffMember.__table__
+    ids = [member.id for member in context.staff]
+    rows = tuple(dict(row._mapping) for row in context.connection.execute(
+        select(staff).where(staff.c.id.in_(ids)).order_by(staff.c.id)))
+    return [
+        ChunkJob(index=number, seed=context.seed, today=context.today, alumni_wanted=context.alumni_wanted,
+                 checkins_per_alumnus=context.checkins_per_alumnus, staff_rows=rows, staff=tuple(context.staff),
+                 planned=population.alumni[start:start + ALUMNI_PER_CHUNK],
+                 caseworker_loads=population.caseworker_loads)
+        for number, start in enumerate(range(0, len(population.alumni), ALUMNI_PER_CHUNK))
+    ]
+
+
+def make_chunk(job: ChunkJob) -> ChunkResult:
+    """One chunk of alumni through the STEPS, in a database of its own (runs in a worker process).
+
+    Each step draws from a stream of its own for this chunk, so the rows depend on the seed and the
+    chunk's number only: not on how many workers there are, nor which made it."""
+    with chunk_database(indexes=CHUNK_INDEXES) as connection:
+        with connection.begin():
+            connection.execute(insert(StaffMember.__table__), list(job.staff_rows))
+            context = Context(connection=connection, alumni_wanted=job.alumni_wanted, seed=job.seed,
+                              today=job.today, pools=name_pools(job.seed), progress=_ProgressReporter(None, 1),
+                              checkins_per_alumnus=job.checkins_per_alumnus, staff=list(job.staff),
+                              planned=job.planned, caseworker_loads=job.caseworker_loads)
+            for step in STEPS:
+                step().run(context, step_rng(job.seed, f"{step.name}/chunk-{job.index}"))
+        return ChunkResult(image_of(connection), context.alumni, context.courses, context.counts)
 
 
 def step_rng(seed: int, name: str) -> random.Random:
@@ -269,10 +372,14 @@ class Context:
     counts: dict[str, int] = field(default_factory=dict)
     # None: as many check-ins as the course and cadence give (see DEFAULT_CONTACTS).
     checkins_per_alumnus: int | None = None
-    # Per alumnus, in the order of `alumni`: set by the steps of the caseworker's day.
+    # Per alumnus, in the order of `alumni`: set by the steps of the caseworker's day (after the
+    # chunks, only the courses are kept).
     courses: list[Course | None] = field(default_factory=list)
     recurrences: list[list[Recurrence]] = field(default_factory=list)
     plans: list[PlanSketch | None] = field(default_factory=list)
+    # The alumni the alumni step makes (a chunk of the population) and the caseworkers' shares.
+    planned: Sequence[PlannedAlumnus] = ()
+    caseworker_loads: Sequence[float] = ()
 
     # No generated timestamp is later than this.
     ceiling: datetime = field(init=False)
@@ -377,6 +484,15 @@ class Culture:
     locale: str
     share: float
     languages: tuple[tuple[tuple[str, ...], float], ...]
+
+    def __reduce__(self) -> tuple:
+        # By name, so that a culture coming back from a worker process is one of CULTURES (the steps
+        # compare them with `is`).
+        return _culture, (self.locale,)
+
+
+def _culture(locale: str) -> Culture:
+    return next(culture for culture in CULTURES if culture.locale == locale)
 
 
 CULTURES: tuple[Culture, ...] = (
@@ -704,6 +820,43 @@ NOTES = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedAlumnus:
+    """What is decided for an alumnus before the chunks are made (see `Population`)."""
+
+    client_id: str
+    status: AlumniStatus
+    program: Program
+    discharge: date
+
+
+@dataclass(frozen=True)
+class Population:
+    """The decisions about all alumni at once: statuses and programs in exact shares, discharge dates
+    in order, client ids rising, each caseworker's share of the caseload. Drawn before the chunks
+    (cheaply: a few numbers per alumnus), so that a chunk of alumni can be made on its own."""
+
+    alumni: tuple[PlannedAlumnus, ...]
+    caseworker_loads: tuple[float, ...]  # in the order of Context.caseworkers
+
+    @classmethod
+    def draw(cls, rng: random.Random, n: int, today: date, caseworkers: int) -> Population:
+        statuses = quota(rng, n, STATUS_SHARES)
+        programs = quota(rng, n, PROGRAM_SHARES)
+        # More recent discharges are more common (a growing program); linear density towards today.
+        span = HISTORY_DAYS - NEWEST_DISCHARGE_DAYS_AGO
+        days_ago = sorted((NEWEST_DISCHARGE_DAYS_AGO + int(span * (1 - rng.random() ** 0.5)) for _ in range(n)),
+                          reverse=True)
+        loads = tuple(rng.uniform(0.6, 1.4) for _ in range(caseworkers))
+        client_number = _randint(rng, 1000, 4999)
+        alumni = []
+        for status, program, ago in zip(statuses, programs, days_ago):
+            # Gaps of 1–9 keep client numbers rising and below 1,000,000 even for 100,000 alumni.
+            client_number += _randint(rng, 1, 9)
+            alumni.append(PlannedAlumnus(f"AC-{client_number:06d}", status, program, today - timedelta(days=ago)))
+        return cls(tuple(alumni), loads)
+
+
 class AlumniStep:
     """The alumni themselves, in the order they were discharged (ids ascend with discharge date)."""
 
@@ -711,32 +864,17 @@ class AlumniStep:
     per_alumnus = 1
 
     def run(self, context: Context, rng: random.Random) -> None:
-        n = context.alumni_wanted
-        today = context.today
-        # Decisions that must come out in exact shares are drawn first, for the whole population.
-        statuses = quota(rng, n, STATUS_SHARES)
-        programs = quota(rng, n, PROGRAM_SHARES)
-        # More recent discharges are more common (a growing program); linear density towards today.
-        span = HISTORY_DAYS - NEWEST_DISCHARGE_DAYS_AGO
-        days_ago = sorted((NEWEST_DISCHARGE_DAYS_AGO + int(span * (1 - rng.random() ** 0.5)) for _ in range(n)),
-                          reverse=True)
-        caseworkers = context.caseworkers
-        loads = [rng.uniform(0.6, 1.4) for _ in caseworkers]
-        caseworker_of = _Weighted(list(zip(caseworkers, loads)))
-        client_number = _randint(rng, 1000, 4999)
+        caseworker_of = _Weighted(list(zip(context.caseworkers, context.caseworker_loads)))
+        coordinators = context.coordinators
         table = Alumnus.__table__
-        for start in range(0, n, CHUNK_SIZE):
-            rows, facts = [], []
-            for index in range(start, min(n, start + CHUNK_SIZE)):
-                # Gaps of 1–9 keep client numbers rising and below 1,000,000 even for 100,000 alumni.
-                client_number += _randint(rng, 1, 9)
-                row, fact = self._alumnus(context, rng, f"AC-{client_number:06d}", statuses[index],
-                                          programs[index], today - timedelta(days=days_ago[index]), caseworker_of)
-                rows.append(row)
-                facts.append(fact)
-            _insert_chunks(context.connection, table, rows)
-            context.alumni.extend(facts)
-            context.progress.advance(len(rows))
+        rows = []
+        for planned in context.planned:
+            row, fact = self._alumnus(context, rng, planned.client_id, planned.status, planned.program,
+                                      planned.discharge, caseworker_of, coordinators)
+            rows.append(row)
+            context.alumni.append(fact)
+        _insert_chunks(context.connection, table, rows)
+        context.progress.advance(len(rows))
         # The table was empty, so every row is ours. Ids are read back by client ID in one query: an
         # ordered RETURNING executemany goes row by row on SQLite, several times slower.
         ids = {client_id: alumnus_id for client_id, alumnus_id in
@@ -746,7 +884,7 @@ class AlumniStep:
 
     def _alumnus(
         self, context: Context, rng: random.Random, client_id: str, status: AlumniStatus, program: Program,
-        discharge: date, caseworker_of: _Weighted,
+        discharge: date, caseworker_of: _Weighted, coordinators: list[StaffFacts],
     ) -> tuple[dict[str, Any], AlumnusFacts]:
         pools = context.pools
         today = context.today
@@ -810,7 +948,7 @@ class AlumniStep:
         pathways.sort(key=_PATHWAY_ORDER.index)  # the order the app itself stores
 
         caseworker: StaffFacts | None = caseworker_of.pick(rng) if rng.random() < 0.97 else None
-        coordinator = _choice(rng, context.coordinators)
+        coordinator = _choice(rng, coordinators)
         creator = caseworker if caseworker and rng.random() < 0.8 else coordinator
         ceiling = context.ceiling
         created_day = min(discharge + timedelta(days=_choice(rng, (0, 0, 0, 0, 1, 2, 3))),
@@ -1995,6 +2133,8 @@ class AssessmentsStep:
         definitions = load_instruments([resource("instruments")])
         barc, aware = definitions[BARC_10], definitions[AWARE_CODE]
         writer = _Writer(context.connection, AssessmentResult.__table__, _ASSESSMENT_COLUMNS, unique=("answers",))
+        # The app's scorer, asked once per distinct set of answers: people answer alike more often than not.
+        scores: dict[tuple, Score] = {}
         for start in range(0, len(context.alumni), CHUNK_SIZE):
             chunk = context.alumni[start:start + CHUNK_SIZE]
             for offset, alumnus in enumerate(chunk):
@@ -2002,16 +2142,17 @@ class AssessmentsStep:
                 if course is None or course.kind is CourseKind.ENDED or alumnus.discharge is None:
                     continue
                 if rng.random() < 0.8:
-                    self._series(rng, context, alumnus, course, barc, BARC_HISTORY_DAYS, writer)
+                    self._series(rng, context, alumnus, course, barc, BARC_HISTORY_DAYS, writer, scores)
                 if course.aware:
-                    self._series(rng, context, alumnus, course, aware, AWARE_HISTORY_DAYS, writer)
+                    self._series(rng, context, alumnus, course, aware, AWARE_HISTORY_DAYS, writer, scores)
             context.progress.advance(len(chunk))
         writer.flush()
         context.counts["assessments"] = writer.count
 
     @staticmethod
     def _series(rng: random.Random, context: Context, alumnus: AlumnusFacts, course: Course,
-                definition: InstrumentDefinition, history_days: int, writer: _Writer) -> None:
+                definition: InstrumentDefinition, history_days: int, writer: _Writer,
+                scores: dict[tuple, Score]) -> None:
         today = context.today
         last_day = today - timedelta(days=LAST_CONTACT_DAYS_AGO)
         since = today - timedelta(days=history_days)
@@ -2057,7 +2198,10 @@ class AssessmentsStep:
             values = [int(mean + offset + random() * 0.8 + 0.1) for offset in profile]  # rounded, ±0.4 noise
             answers = [low + high - value if flip else value
                        for value, flip in zip([low if v < low else high if v > high else v for v in values], reverse)]
-            result = score(definition, answers)
+            key = (definition.code, *answers)
+            result = scores.get(key)
+            if result is None:
+                result = scores[key] = score(definition, answers)
             writer.add((alumnus.id, definition.code, day, list(result.answers), result.total, result.band.label,
                         _covering_staff(rng, context, alumnus), _desk_hours(rng, day)))
 
@@ -2143,13 +2287,14 @@ _ASSESSMENT_COLUMNS = ("alumnus_id", "instrument", "administered_on", "answers",
 _CELEBRATION_COLUMNS = ("alumnus_id", "sobriety_start_date", "milestone", "celebrated_on", "how", "recorded_by_id")
 
 
-def _sqlite_timestamp(value: datetime) -> str:
+def _sqlite_timestamp(value: datetime | None) -> str | None:
     """What UTCDateTime stores on SQLite ('2026-06-13 15:04:05.000000', UTC): SQLAlchemy's format,
     without its per-value overhead (a unit test holds the two equal)."""
+    if value is None:
+        return None
     if value.tzinfo is not timezone.utc:
         value = value.astimezone(timezone.utc)
-    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (
-        value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond)
+    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
 
 
 class _Writer:
@@ -2176,7 +2321,7 @@ class _Writer:
         if not compiled.positional or list(compiled.positiontup) != list(columns):
             raise AssertionError(f"{table.name}: columns must be given in the table's order")
         self.sql = str(compiled)
-        self.converters: list[tuple[int, Callable[[Any], Any]]] = []
+        converters: dict[int, Callable[[Any], Any]] = {}
         for index, name in enumerate(columns):
             column_type = table.c[name].type
             process = column_type.dialect_impl(dialect).bind_processor(dialect)
@@ -2186,7 +2331,10 @@ class _Writer:
                 continue
             elif name not in unique:
                 process = _memoised(process)
-            self.converters.append((index, process))
+            else:
+                process = _keeping_none(process)
+            converters[index] = process
+        self.convert = _row_converter(len(columns), converters)
 
     def add(self, row: tuple) -> None:
         self.rows.append(row)
@@ -2202,22 +2350,32 @@ class _Writer:
             columns = self.columns
             self.connection.execute(insert(self.table), [dict(zip(columns, row)) for row in rows])
             return
-        converted = [list(row) for row in rows]
-        for index, process in self.converters:
-            for values in converted:
-                value = values[index]
-                if value is not None:
-                    values[index] = process(value)
         # The driver's own cursor, inside the transaction the steps share.
         cursor = self.connection.connection.cursor()
         try:
-            cursor.executemany(self.sql, converted)
+            cursor.executemany(self.sql, map(self.convert, rows))
         finally:
             cursor.close()
 
 
+def _row_converter(width: int, converters: dict[int, Callable[[Any], Any]]) -> Callable[[tuple], tuple]:
+    """One function that converts a row: `lambda row: (row[0], c1(row[1]), row[2], …)`, made once per
+    table. Written out like this, a row costs one call plus its conversions: half of what a loop over
+    the converted columns, or turning the rows into columns and back, costs at a million rows."""
+    values = ", ".join(f"c{index}(row[{index}])" if index in converters else f"row[{index}]" for index in range(width))
+    # Only column numbers and the names c0, c1, … go into the source; the converters come as globals.
+    return eval(f"lambda row: ({values},)", {f"c{index}": process for index, process in converters.items()})
+
+
+def _keeping_none(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """NULL stays NULL, as SQLAlchemy leaves it (bind processors are not asked about None here)."""
+    def convert(value: Any) -> Any:
+        return None if value is None else process(value)
+    return convert
+
+
 def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    cache: dict[Any, Any] = {}
+    cache: dict[Any, Any] = {None: None}
 
     def memoised(value: Any) -> Any:
         # JSON lists of strings (languages, warning signs) repeat a lot: their tuple is the key.
@@ -2239,12 +2397,14 @@ def _write(connection: Connection, table, columns: tuple[str, ...], rows: list[t
     writer.flush()
 
 
-# The generator's steps, in order. Append new ones at the end: each draws from its own random
-# stream, so the rows of the steps before it stay the same for a given seed.
+# The generator's steps, in order. First the team (StaffStep) and the population (Population.draw);
+# then STEPS for each chunk of alumni; then POPULATION_STEPS, which need every alumnus at once.
+# Append new steps at the end: each draws from its own random stream, so the rows of the steps
+# before it stay the same for a given seed.
 STEPS: tuple[type[Step], ...] = (
-    StaffStep, AlumniStep, SupportContactsStep, StatusHistoryStep,
+    AlumniStep, SupportContactsStep, StatusHistoryStep,
     # The caseworker's day.
     CoursesStep, PlansStep, CheckInsStep, RecurrencesStep, AssessmentsStep, CelebrationsStep,
-    # The mentor program.
-    MentoringStep,
 )
+# The mentor program pairs alumni across chunks.
+POPULATION_STEPS: tuple[type[Step], ...] = (MentoringStep,)

@@ -1,4 +1,5 @@
-"""Demo data for the mentor program: one more step of services/demo_data.py (see its STEPS).
+"""Demo data for the mentor program: the step of services/demo_data.py that runs after the chunks
+of alumni (see its POPULATION_STEPS): mentors and mentees are paired across the whole population.
 
 Mentor profiles for about a third of the long-sober alumni who consented to the program (most of
 them active, some in training, paused or retired); past pairings with their end reasons; active

@@ -77,6 +77,21 @@ def test_sqlite_and_postgresql_get_identical_rows(sqlite_db, postgres_db):
     assert digest(sqlite_db) == digest(postgres_db)
 
 
+def test_chunks_copied_into_sqlite_and_postgresql_give_identical_rows(sqlite_db, postgres_db, monkeypatch):
+    # Three chunks, copied one after the other: SQLite attaches them, PostgreSQL streams them with COPY.
+    monkeypatch.setattr(demo_data, "ALUMNI_PER_CHUNK", 40)
+    for database in (sqlite_db, postgres_db):
+        demo_data.generate(database, alumni=100, seed=8, today=FIXED_TODAY, workers=1)
+    assert digest(sqlite_db) == digest(postgres_db)
+    # PostgreSQL's sequences were moved past the copied ids: the app's next check-in gets a new one.
+    with postgres_db.engine.begin() as connection:
+        highest = connection.execute(select(func.max(CheckIn.id))).scalar_one()
+        row = connection.execute(select(CheckIn.__table__).where(CheckIn.id == highest)).mappings().one()
+        values = {key: value for key, value in row.items() if key != "id"}
+        added = connection.execute(CheckIn.__table__.insert().values(**values)).inserted_primary_key[0]
+    assert added == highest + 1
+
+
 def test_the_caseworkers_day_reads_back_through_the_apps_services(any_db, any_actor):
     summary = demo_data.generate(any_db, alumni=100, seed=7, today=FIXED_TODAY)
     assert count(any_db, CheckIn) == summary.check_ins > 0

@@ -156,13 +156,37 @@ def test_the_caseworkers_day_leaves_the_earlier_steps_rows_as_they_were(tmp_path
     try:
         summary = demo_data.generate(full, alumni=200, seed=7, today=FIXED_TODAY)
         assert summary.check_ins > 0 and summary.plans > 0
-        monkeypatch.setattr(demo_data, "STEPS", demo_data.STEPS[:4])
+        # The alumni, their contacts and status history; no caseworker's day, no mentor program.
+        monkeypatch.setattr(demo_data, "STEPS", demo_data.STEPS[:3])
+        monkeypatch.setattr(demo_data, "POPULATION_STEPS", ())
         demo_data.generate(earlier, alumni=200, seed=7, today=FIXED_TODAY)
         assert digest(full, EARLIER_TABLES) == digest(earlier, EARLIER_TABLES)
         assert rows_of(earlier, CheckIn) == []
     finally:
         full.dispose()
         earlier.dispose()
+
+
+def test_the_rows_are_the_same_whatever_the_number_of_workers(tmp_path, monkeypatch):
+    """Chunks are made in worker processes; the rows depend on the seed and the chunks only."""
+    monkeypatch.setattr(demo_data, "ALUMNI_PER_CHUNK", 70)  # 250 alumni in 4 chunks, the last one short
+    made = {}
+    for workers in (1, 3):
+        database = fresh_database(tmp_path, f"workers{workers}.sqlite")
+        try:
+            summary = demo_data.generate(database, alumni=250, seed=7, today=FIXED_TODAY, workers=workers)
+            made[workers] = digest(database)
+            with database.engine.connect() as connection:
+                ids = connection.execute(select(Alumnus.id).order_by(Alumnus.id)).scalars().all()
+                client_ids = connection.execute(select(Alumnus.client_id).order_by(Alumnus.id)).scalars().all()
+                contacts = connection.execute(select(SupportContact.alumnus_id)).scalars().all()
+        finally:
+            database.dispose()
+        # The chunks' ids were shifted into one run of ids, in discharge order, and their rows
+        # still point at their own alumni.
+        assert ids == list(range(1, 251)) and client_ids == sorted(client_ids)
+        assert set(contacts) <= set(ids) and summary.support_contacts == len(contacts)
+    assert made[1] == made[3]
 
 
 # -- size, summary, progress, refusals ----------------------------------------------------------

@@ -1,3 +1,5 @@
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,3 +30,13 @@ def test_escape_like_neutralises_wildcards():
 @given(st.text())
 def test_fold_is_idempotent(value):
     assert text.fold(text.fold(value)) == text.fold(value)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_folds_as_the_full_unicode_folding_does(value):
+    # The shortcut for ASCII must give what the two rounds of decomposition and case folding give.
+    full = value
+    for _ in range(2):
+        full = "".join(ch for ch in unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", full).casefold())
+                       if not unicodedata.combining(ch))
+    assert text.fold(value) == " ".join(full.split())
