@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QDialogButtonBox
 
 from aftercare_desktop import app as app_module
@@ -142,3 +143,22 @@ def test_the_start_of_the_day_does_not_load_the_pairing_engine(tmp_path):
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["False", "True", "True"]
+
+
+def test_the_selected_page_keeps_a_visible_icon(qtbot, context):
+    """On the highlighted row the sidebar's icon is drawn in the highlighted text colour, not in its
+    muted ink, which all but disappears on the highlight."""
+    window = make_window(qtbot, context)
+    item = window.sidebar.currentItem()
+    size = window.sidebar.iconSize()
+    palette = window.sidebar.palette()
+
+    def ink(mode):
+        image = item.icon().pixmap(size, mode).toImage()
+        colours = {image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())
+                   if image.pixelColor(x, y).alpha() == 255}
+        return colours
+
+    assert palette.color(palette.ColorRole.HighlightedText).name() in ink(QIcon.Mode.Selected)
+    assert "#5a7d74" in ink(QIcon.Mode.Normal)
+    close(window)
