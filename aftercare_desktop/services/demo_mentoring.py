@@ -225,22 +225,23 @@ class MentoringStep:
         check_ins.sort(key=lambda row: (row[0], row[1]))
         _write(connection, CheckIn.__table__, _CHECKIN_COLUMNS, check_ins)
 
-        # Needs and preferences of most of those waiting.
+        # Everyone waiting has a mentee profile saying since when (a few weeks or months: a wish to be
+        # paired is taken up again, not left standing for years); most also have needs and preferences.
         profiles = []
         for alumnus, info in waiting:
-            if rng.random() >= 0.8:
-                continue
+            described = rng.random() < 0.8
             since = max(info.opted_in_on or alumnus.discharge or last_day,
                         last_day - timedelta(days=rng.randint(3, 120)))
             gender = _gender(info.pronouns)
             by = alumnus.caseworker_id or rng.choice(coordinators)
             profiles.append({
                 "alumnus_id": alumnus.id, "waiting_since": min(since, last_day),
-                "needs": [need.value for need, share in _NEEDS if rng.random() < share],
+                "needs": [need.value for need, share in _NEEDS if rng.random() < share] if described else [],
                 "gender": gender,
-                "preferred_mentor_genders": [gender.value] if gender and rng.random() < 0.25 else [],
-                "preferred_languages": [], "preferred_pathways": [], "availability": _slots(rng, 2, 8),
-                "interests": rng.sample(INTERESTS, rng.randint(0, 3)), "notes": None,
+                "preferred_mentor_genders": [gender.value] if described and gender and rng.random() < 0.25 else [],
+                "preferred_languages": [], "preferred_pathways": [],
+                "availability": _slots(rng, 2, 8) if described else [],
+                "interests": rng.sample(INTERESTS, rng.randint(0, 3)) if described else [], "notes": None,
                 "created_at": _at(min(since, last_day), rng), "created_by_id": by,
                 "updated_at": _at(min(since, last_day), rng), "updated_by_id": by, "row_version": 1,
             })
