@@ -1081,17 +1081,18 @@ def refresh_missing_digests(connection: Connection) -> int:
     return refresh_digests(connection, missing)
 
 
-def keep_digests(database: Database, caseload: Caseload) -> None:
-    """Write the digests a load had to do without, so that the next load finds them (the first
-    load after the upgrade, or after check-ins were written in bulk). A failure only costs speed."""
-    if not caseload.undigested:
+def keep_digests(database: Database, undigested: Collection[int]) -> None:
+    """Write the digests a load had to do without (`Caseload.undigested`), so that the next load
+    finds them (the first load after the upgrade, or after check-ins were written in bulk). A failure
+    only costs speed."""
+    if not undigested:
         return
     started = time_now()
     try:
         with database.engine.begin() as connection:
-            written = refresh_digests(connection, caseload.undigested)
+            written = refresh_digests(connection, undigested)
     except DBAPIError:
-        log.warning("could not write %s check-in digests; the Today page stays slower", len(caseload.undigested),
+        log.warning("could not write %s check-in digests; the Today page stays slower", len(undigested),
                     exc_info=True)
         return
     log.info("wrote %s check-in digests in %.0f ms", written, (time_now() - started) * 1000)
@@ -1124,6 +1125,28 @@ def _last_two_packed(alumni: Table, instrument: str, today: date, postgres: bool
     return select(_newest_joined(newest, "packed", order, postgres)).scalar_subquery()
 
 
+# Most of a caseload reads the same from one load to the next: the same values give the very same
+# (immutable) objects, kept between loads, rather than as many new ones each time. Besides the parsing,
+# that spares the cycle collector a walk over a hundred thousand new objects after every load (it
+# walks each new object that outlives the load; strings, numbers and dates it never walks).
+_KEPT_BETWEEN_LOADS = 1 << 15
+
+_person = lru_cache(maxsize=_KEPT_BETWEEN_LOADS)(Person)
+
+
+@lru_cache(maxsize=_KEPT_BETWEEN_LOADS)
+def _recent_parts(recent: str, kept: int, lookback_text: str) -> tuple[str, ...]:
+    """The packed check-ins of a digest (or of `_checkin_parts`) the rules read: the newest `kept`,
+    none before the lookback (a digest keeps more, and older ones); newest first."""
+    parts = recent.split(_PART_SEPARATOR, kept)
+    if len(parts) > kept:
+        del parts[kept:]
+    if parts[-1][_TIME] < lookback_text:
+        parts = [part for part in parts if part[_TIME] >= lookback_text]
+    return tuple(parts)
+
+
+@lru_cache(maxsize=_KEPT_BETWEEN_LOADS)
 def _assessment_facts(packed: str) -> tuple[AssessmentFact, ...]:
     """The facts of `_last_two_packed`'s string (one or two results)."""
     fact, day = AssessmentFact._make, date.fromisoformat
@@ -1188,7 +1211,6 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
     facts: dict[int, AlumnusFacts] = {}
     versions: dict[int, int] = {}
     undigested: list[int] = []
-    separator = _PART_SEPARATOR
     lookback_text = utc_text(lookback)
     for (alumnus_id, client_id, first, last, preferred, sort_name, caseworker_id, discharged, sober_since,
          opted_in_on, created_at, version, cadence, plan_start, meetings, state, last_at, recent,
@@ -1198,8 +1220,8 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
         versions[alumnus_id] = version or 0
         if state == 1:
             undigested.append(alumnus_id)
-        people[alumnus_id] = Person(alumnus_id, client_id, first, last, preferred, sort_name, caseworker_id,
-                                    discharged, sober_since)
+        people[alumnus_id] = _person(alumnus_id, client_id, first, last, preferred, sort_name, caseworker_id,
+                                     discharged, sober_since)
         if plan_start is not None:
             f = AlumnusFacts(alumnus_id, plan_start, ContactStart.PLAN, cadence, plan_start,
                              int(meetings) if cadence is not None else 0)
@@ -1211,13 +1233,7 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
         if last_at is not None:
             f.last_reached_on = _local_day(last_at)
         if recent:
-            # A digest keeps more than `kept`, and older ones than the lookback; newest first.
-            parts = recent.split(separator, kept)
-            if len(parts) > kept:
-                del parts[kept:]
-            if parts[-1][_TIME] < lookback_text:
-                parts = [part for part in parts if part[_TIME] >= lookback_text]
-            f.recent = tuple(parts)
+            f.recent = _recent_parts(recent, kept, lookback_text)
         if attempts:
             count, first_attempt, not_calls = attempts.split(" ")
             f.unanswered_in_a_row = int(count)
@@ -1287,7 +1303,9 @@ class AttentionService:
                 settings = stored_values(session)
                 caseload = load_caseload(session, settings, today, CaseloadFilter(caseworker_id), self._mentors)
             rows = queue(caseload, settings, today)
-        keep_digests(self.database, caseload)
+            undigested = caseload.undigested
+            del caseload  # within the pause: the collector need not walk what is already gone
+        keep_digests(self.database, undigested)
         return rows
 
     def assess_alumnus(self, alumnus_id: int) -> Attention | None:
@@ -1297,7 +1315,7 @@ class AttentionService:
             settings = stored_values(session)
             caseload = load_caseload(session, settings, today, CaseloadFilter(alumni_ids=(alumnus_id,)),
                                      self._mentors)
-        keep_digests(self.database, caseload)
+        keep_digests(self.database, caseload.undigested)
         if not caseload.facts:
             return None
         return assess(caseload.facts[0], settings, today)

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Generic, TypeVar
 
 from sqlalchemy import func, or_, select
@@ -52,6 +53,7 @@ log = logging.getLogger("aftercare.today")
 _IN_LIST_LIMIT = 2_000
 
 Row = TypeVar("Row")
+_FIRST_THREE = itemgetter(0, 1, 2)  # due date, sort name, alumnus id: unique, so a total order
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,22 +128,23 @@ def checkins_due(caseload: Caseload, settings: TeamSettingsValues,
     default = settings.default_checkin_cadence
     every = {cadence: timedelta(days=days) for cadence, days in CADENCE_DAYS.items()}
     people = caseload.people
-    facts = caseload.facts
     overdue: list[tuple] = []
     due: list[tuple] = []
-    for index, f in enumerate(facts):
+    # The rows are made from these keys and `people` alone: the facts need not outlive the load.
+    for f in caseload.facts:
         due_on = (f.last_reached_on or f.contact_start) + every[f.cadence or default]
         if due_on <= horizon:
-            (overdue if due_on < today else due).append((due_on, people[f.alumnus_id].sort_name, f.alumnus_id, index))
-    overdue.sort()
-    due.sort()
+            (overdue if due_on < today else due).append(
+                (due_on, people[f.alumnus_id].sort_name, f.alumnus_id, f.last_reached_on, f.cadence))
+    overdue.sort(key=_FIRST_THREE)
+    due.sort(key=_FIRST_THREE)
 
     def rows(keys: list[tuple]) -> LazyRows[CheckinDueRow]:
         def make(position: int) -> CheckinDueRow:
-            due_on, _, alumnus_id, index = keys[position]
-            f, person = facts[index], people[alumnus_id]
+            due_on, _, alumnus_id, last_reached_on, cadence = keys[position]
+            person = people[alumnus_id]
             return CheckinDueRow(person.id, person.name, person.client_id, due_on, (today - due_on).days,
-                                 f.last_reached_on, f.cadence or default, f.cadence is not None)
+                                 last_reached_on, cadence or default, cadence is not None)
         return LazyRows(len(keys), make)
 
     return rows(overdue), rows(due)
@@ -160,14 +163,16 @@ class TodayService:
     def load(self, caseworker_id: int | None = None) -> TodayData:
         started = time.perf_counter()
         with gc_paused():
-            data, caseload = self._load(caseworker_id)
-        keep_digests(self.database, caseload)
-        log.info("today page for %s alumni in %.0f ms: %s", len(caseload.facts),
+            # Only the rows outlive the pause (the caseload's facts are gone when `_load` returns):
+            # the collector walks every object made in it that is still there when it resumes.
+            data, alumni, undigested = self._load(caseworker_id)
+        keep_digests(self.database, undigested)
+        log.info("today page for %s alumni in %.0f ms: %s", alumni,
                  (time.perf_counter() - started) * 1000,
                  ", ".join(f"{section.key} {section.count}" for section in data.sections))
         return data
 
-    def _load(self, caseworker_id: int | None) -> tuple[TodayData, Caseload]:
+    def _load(self, caseworker_id: int | None) -> tuple[TodayData, int, tuple[int, ...]]:
         today = self._today()
         with self.database.session() as session:
             settings = stored_values(session)
@@ -186,7 +191,7 @@ class TodayService:
             Section("milestones", "Upcoming milestones", tuple(milestones)),
             Section("assessments", "Assessments due", assessments),
         )
-        return data, caseload
+        return data, len(caseload.facts), caseload.undigested
 
     @staticmethod
     def _follow_ups(session, caseload: Caseload, today: date, caseworker_id: int | None) -> list[FollowUpRow]:
