@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
 from functools import lru_cache
-from operator import methodcaller
+from operator import itemgetter, methodcaller
 from time import perf_counter as time_now
 from typing import NamedTuple, Protocol
 
@@ -295,6 +295,10 @@ class Reason:
         return self.signal in STRONG_SIGNALS
 
 
+# Most reasons read the same from one load to the next: the same object each time (see `_person`).
+_reason = lru_cache(maxsize=1 << 15)(Reason)
+
+
 @dataclass(frozen=True, slots=True)
 class Attention:
     alumnus_id: int
@@ -310,10 +314,10 @@ class Attention:
 def level_for(reasons: Sequence[Reason], settings: TeamSettingsValues) -> WarningLevel:
     if not reasons:
         return WarningLevel.NONE
-    if any(reason.signal is Signal.RECURRENCE for reason in reasons):
+    signals = {reason.signal for reason in reasons}
+    if Signal.RECURRENCE in signals:
         return WarningLevel.HIGH
-    strong = {reason.signal for reason in reasons if reason.signal in STRONG_SIGNALS}
-    return WarningLevel.HIGH if len(strong) >= settings.high_level_signals else WarningLevel.WATCH
+    return WarningLevel.HIGH if len(signals & STRONG_SIGNALS) >= settings.high_level_signals else WarningLevel.WATCH
 
 
 # -- wording -----------------------------------------------------------------------------------
@@ -366,7 +370,7 @@ def checkin_overdue(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
         text = f"No check-in for {days} days — {rule}"
     else:
         text = f"No check-in yet, {days} days since {_CONTACT_START_WORDS[facts.contact_start_kind]} — {rule}"
-    return (Reason(Signal.CHECKIN_OVERDUE, text, counted_from + timedelta(days=allowed + 1)),)
+    return (_reason(Signal.CHECKIN_OVERDUE, text, counted_from + timedelta(days=allowed + 1)),)
 
 
 def unanswered_attempts(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
@@ -376,7 +380,7 @@ def unanswered_attempts(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, 
         return _NOTHING
     what = "calls" if facts.unanswered_all_calls else "attempts"
     text = f"{count} {what} in a row without an answer since {_day(facts.unanswered_since)}"
-    return (Reason(Signal.UNANSWERED, text, facts.unanswered_since),)
+    return (_reason(Signal.UNANSWERED, text, facts.unanswered_since),)
 
 
 def meetings_missed(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
@@ -411,7 +415,7 @@ def meetings_missed(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
         return _NOTHING
     period = "week" if weeks == 1 else f"{weeks} weeks"
     text = f"Missed {missed} of {expected} expected meetings in the last {period}"
-    return (Reason(Signal.MEETINGS_MISSED, text, start),)
+    return (_reason(Signal.MEETINGS_MISSED, text, start),)
 
 
 def mood_below_baseline(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
@@ -438,7 +442,7 @@ def mood_below_baseline(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, 
         return _NOTHING
     recent = rated[:window]
     text = f"Mood {_number(now)} over the last {_plural(window, 'check-in')}, below their usual {_number(usual)}"
-    return (Reason(Signal.MOOD_LOW, text, packed_day(recent[-1])),)
+    return (_reason(Signal.MOOD_LOW, text, packed_day(recent[-1])),)
 
 
 def _since(recent: tuple[str, ...], moment: str) -> tuple[str, ...]:
@@ -478,7 +482,7 @@ def cravings_rising(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
     if slope(values) < ctx.settings.craving_slope - EPSILON:
         return _NOTHING
     text = f"Cravings rising: {values[0]} → {values[-1]} over the last {window} check-ins"
-    return (Reason(Signal.CRAVINGS_RISING, text, packed_day(rated[-1])),)
+    return (_reason(Signal.CRAVINGS_RISING, text, packed_day(rated[-1])),)
 
 
 def warning_signs(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
@@ -505,7 +509,7 @@ def warning_signs(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
     for sign in sorted(first, key=lambda sign: (-counts[sign], first[sign], sign)):
         count = counts[sign]
         where = "in the last check-in" if total == 1 else f"in {count} of the last {total} check-ins"
-        reasons.append(Reason(Signal.WARNING_SIGNS, f"{_sign_words(sign)} ticked {where}", first[sign]))
+        reasons.append(_reason(Signal.WARNING_SIGNS, f"{_sign_words(sign)} ticked {where}", first[sign]))
     return tuple(reasons)
 
 
@@ -524,10 +528,10 @@ def barc10(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
     reasons = []
     if latest.total < cutoff:
         verb = "fell to" if previous is not None and previous.total >= cutoff else "is"
-        reasons.append(Reason(Signal.BARC10_LOW, f"BARC-10 {verb} {latest.total} (cut-off {cutoff})", latest.on))
+        reasons.append(_reason(Signal.BARC10_LOW, f"BARC-10 {verb} {latest.total} (cut-off {cutoff})", latest.on))
     if previous is not None and previous.total - latest.total >= ctx.settings.barc10_drop:
         drop = previous.total - latest.total
-        reasons.append(Reason(Signal.BARC10_LOW, f"BARC-10 dropped {drop} points since the last one", latest.on))
+        reasons.append(_reason(Signal.BARC10_LOW, f"BARC-10 dropped {drop} points since the last one", latest.on))
     return tuple(reasons)
 
 
@@ -538,7 +542,7 @@ def aware_rising(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
     latest, previous = facts.aware[0], facts.aware[1]
     if latest.total - previous.total < ctx.settings.aware_rise:
         return _NOTHING
-    return (Reason(Signal.AWARE_RISING, f"AWARE rose from {previous.total} to {latest.total}", latest.on),)
+    return (_reason(Signal.AWARE_RISING, f"AWARE rose from {previous.total} to {latest.total}", latest.on),)
 
 
 def recent_recurrence(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
@@ -547,7 +551,7 @@ def recent_recurrence(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ..
     if event is None or not 0 <= (ctx.today - event.on).days <= ctx.settings.recurrence_window_days:
         return _NOTHING
     text = f"Return to use on {_day(event.on)} ({label(event.kind).lower()})"
-    return (Reason(Signal.RECURRENCE, text, event.on),)
+    return (_reason(Signal.RECURRENCE, text, event.on),)
 
 
 def mentor_contact_lapsed(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
@@ -565,7 +569,7 @@ def mentor_contact_lapsed(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason
         text = f"No contact with their mentor for {days} days"
     else:
         text = f"No contact with their mentor yet, {days} days since they were paired"
-    return (Reason(Signal.MENTOR_LAPSED, text, counted_from + timedelta(days=lapse + 1)),)
+    return (_reason(Signal.MENTOR_LAPSED, text, counted_from + timedelta(days=lapse + 1)),)
 
 
 RULES: tuple[Rule, ...] = (
@@ -650,28 +654,29 @@ def queue(caseload: Caseload, settings: TeamSettingsValues, today: date) -> list
     ctx = RuleContext.of(settings, today)
     people = caseload.people
     facts = caseload.facts
-    said_by_rule: list[dict[int, tuple[Reason, ...]]] = []
+    # The rules run in the order of RULES, so each alumnus's reasons come in judge's order.
+    reasons_of: dict[int, list[Reason]] = {}
     for rule, candidates in _candidates(facts, ctx):
-        said = {}
         for index in candidates:
-            found = rule(facts[index], ctx)
-            if found:
-                said[index] = found
-        said_by_rule.append(said)
-    flagged = set().union(*said_by_rule)
+            said = rule(facts[index], ctx)
+            if said:
+                reasons = reasons_of.get(index)
+                if reasons is None:
+                    reasons_of[index] = list(said)
+                else:
+                    reasons.extend(said)
     found = []
-    for index in flagged:
-        reasons: list[Reason] = []
-        for said in said_by_rule:
-            if index in said:
-                reasons.extend(said[index])
+    for index, reasons in reasons_of.items():
         level = level_for(reasons, settings)
-        since = min(reason.since for reason in reasons)
         person = people[facts[index].alumnus_id]
-        found.append((LEVEL_ORDER[level], since, person.sort_name, person.id, level, reasons))
-    found.sort(key=lambda item: item[:4])
-    return [AttentionRow(alumnus_id, people[alumnus_id].name, people[alumnus_id].client_id, level, tuple(reasons),
-                         since) for _, since, _, alumnus_id, level, reasons in found]
+        found.append((LEVEL_ORDER[level], min([reason.since for reason in reasons]), person.sort_name, person.id,
+                      level, reasons, person))
+    found.sort(key=_QUEUE_ORDER)
+    return [AttentionRow(person.id, person.name, person.client_id, level, tuple(reasons), since)
+            for _, since, _, _, level, reasons, person in found]
+
+
+_QUEUE_ORDER = itemgetter(0, 1, 2, 3)  # level, since, sort name, alumnus id
 
 
 def _candidates(facts: list[AlumnusFacts], ctx: RuleContext) -> list[tuple[Rule, Sequence[int]]]:
