@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from operator import itemgetter
 from typing import Generic, TypeVar
 
@@ -53,6 +54,9 @@ log = logging.getLogger("aftercare.today")
 _IN_LIST_LIMIT = 2_000
 
 Row = TypeVar("Row")
+_DUE_DAYS_KEPT = 200_000
+# The same days ask for the same dates (a few thousand date sums); the result is only read here.
+_milestones_by_start = lru_cache(maxsize=4)(milestones_by_start)
 _FIRST_THREE = itemgetter(0, 1, 2)  # due date, sort name, alumnus id: unique, so a total order
 
 
@@ -159,6 +163,9 @@ class TodayService:
         self._mentors = mentors
         self._sobriety = sobriety or SobrietyService(database, today=today)
         self._assessments = assessments or AssessmentService(database, today=today)
+        # When an instrument is next due, by (code, discharge date, last given): the same few
+        # thousand pairs from one load to the next, each worked out once (see `_assessments_due`).
+        self._due_days: dict[tuple[str, date | None, date | None], int] = {}
 
     def load(self, caseworker_id: int | None = None) -> TodayData:
         started = time.perf_counter()
@@ -217,7 +224,7 @@ class TodayService:
     def _milestones(self, session, caseload: Caseload, today: date, days: int) -> list[UpcomingMilestone]:
         """`SobrietyService.upcoming_milestones` for the caseload already read: the same alumni (active,
         not archived, the caseworker's), their start dates at hand; only the celebrations are read."""
-        by_start = milestones_by_start(today, today + timedelta(days=max(days, 0)))
+        by_start = _milestones_by_start(today, today + timedelta(days=max(days, 0)))
         found = []
         for person in caseload.people.values():
             for milestone in by_start.get(person.sobriety_start_date, ()):
@@ -273,15 +280,18 @@ class TodayService:
             # Given after `recently`, the next one is due after the horizon (a month is 28 days or more),
             # unless it was before discharge and the instrument is given at discharge.
             recently = horizon - timedelta(days=28 * min(rule.every_months for rule in cadence.rules))
-            # Many alumni share a discharge date and the same few histories: each pair is worked out once.
-            known: dict[tuple[date | None, date | None], int] = {}
+            # Many alumni share a discharge date and the same few histories: each pair is worked out
+            # once, and kept for the next load (the definitions are this service's for its lifetime).
+            known = self._due_days
+            if len(known) > _DUE_DAYS_KEPT:
+                known.clear()
             days = []
             for discharge_date, last_given in zip(discharged, given, strict=True):
                 if (last_given is not None and last_given > recently and discharge_date is not None
                         and not (cadence.at_discharge and last_given < discharge_date)):
                     days.append(never)
                     continue
-                key = (discharge_date, last_given)
+                key = (code, discharge_date, last_given)
                 on = known.get(key)
                 if on is None:
                     when = due_date(cadence, discharge_date, last_given)
