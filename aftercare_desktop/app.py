@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -153,6 +154,9 @@ def run_gui(url_text: str, *, demo: bool = False, exit_after_startup: bool = Fal
         window.start()
         if exit_after_startup:
             return _exit_when_shown(app, window)
+        # What start-up made (modules, Qt wrappers, the window) lives as long as the app: kept out of
+        # the cycle collector's full passes, which a Today page for a whole team sets off now and then.
+        gc.freeze()
         return app.exec()
     finally:
         database.refresh_statistics()

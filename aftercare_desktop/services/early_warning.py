@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
 from functools import lru_cache
-from operator import methodcaller
+from operator import is_, itemgetter, methodcaller
 from time import perf_counter as time_now
 from typing import NamedTuple, Protocol
 
@@ -54,6 +54,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    type_coerce,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -296,6 +297,10 @@ class Reason:
         return self.signal in STRONG_SIGNALS
 
 
+# Most reasons read the same from one load to the next: the same object each time (see `_person`).
+_reason = lru_cache(maxsize=1 << 15)(Reason)
+
+
 @dataclass(frozen=True, slots=True)
 class Attention:
     alumnus_id: int
@@ -311,10 +316,10 @@ class Attention:
 def level_for(reasons: Sequence[Reason], settings: TeamSettingsValues) -> WarningLevel:
     if not reasons:
         return WarningLevel.NONE
-    if any(reason.signal is Signal.RECURRENCE for reason in reasons):
+    signals = {reason.signal for reason in reasons}
+    if Signal.RECURRENCE in signals:
         return WarningLevel.HIGH
-    strong = {reason.signal for reason in reasons if reason.signal in STRONG_SIGNALS}
-    return WarningLevel.HIGH if len(strong) >= settings.high_level_signals else WarningLevel.WATCH
+    return WarningLevel.HIGH if len(signals & STRONG_SIGNALS) >= settings.high_level_signals else WarningLevel.WATCH
 
 
 # -- wording -----------------------------------------------------------------------------------
@@ -367,7 +372,7 @@ def checkin_overdue(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
         text = f"No check-in for {days} days — {rule}"
     else:
         text = f"No check-in yet, {days} days since {_CONTACT_START_WORDS[facts.contact_start_kind]} — {rule}"
-    return (Reason(Signal.CHECKIN_OVERDUE, text, counted_from + timedelta(days=allowed + 1)),)
+    return (_reason(Signal.CHECKIN_OVERDUE, text, counted_from + timedelta(days=allowed + 1)),)
 
 
 def unanswered_attempts(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
@@ -377,7 +382,7 @@ def unanswered_attempts(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, 
         return _NOTHING
     what = "calls" if facts.unanswered_all_calls else "attempts"
     text = f"{count} {what} in a row without an answer since {_day(facts.unanswered_since)}"
-    return (Reason(Signal.UNANSWERED, text, facts.unanswered_since),)
+    return (_reason(Signal.UNANSWERED, text, facts.unanswered_since),)
 
 
 def meetings_missed(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
@@ -412,7 +417,7 @@ def meetings_missed(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
         return _NOTHING
     period = "week" if weeks == 1 else f"{weeks} weeks"
     text = f"Missed {missed} of {expected} expected meetings in the last {period}"
-    return (Reason(Signal.MEETINGS_MISSED, text, start),)
+    return (_reason(Signal.MEETINGS_MISSED, text, start),)
 
 
 def mood_below_baseline(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
@@ -439,7 +444,7 @@ def mood_below_baseline(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, 
         return _NOTHING
     recent = rated[:window]
     text = f"Mood {_number(now)} over the last {_plural(window, 'check-in')}, below their usual {_number(usual)}"
-    return (Reason(Signal.MOOD_LOW, text, packed_day(recent[-1])),)
+    return (_reason(Signal.MOOD_LOW, text, packed_day(recent[-1])),)
 
 
 def _since(recent: tuple[str, ...], moment: str) -> tuple[str, ...]:
@@ -479,7 +484,7 @@ def cravings_rising(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
     if slope(values) < ctx.settings.craving_slope - EPSILON:
         return _NOTHING
     text = f"Cravings rising: {values[0]} → {values[-1]} over the last {window} check-ins"
-    return (Reason(Signal.CRAVINGS_RISING, text, packed_day(rated[-1])),)
+    return (_reason(Signal.CRAVINGS_RISING, text, packed_day(rated[-1])),)
 
 
 def warning_signs(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
@@ -506,7 +511,7 @@ def warning_signs(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
     for sign in sorted(first, key=lambda sign: (-counts[sign], first[sign], sign)):
         count = counts[sign]
         where = "in the last check-in" if total == 1 else f"in {count} of the last {total} check-ins"
-        reasons.append(Reason(Signal.WARNING_SIGNS, f"{_sign_words(sign)} ticked {where}", first[sign]))
+        reasons.append(_reason(Signal.WARNING_SIGNS, f"{_sign_words(sign)} ticked {where}", first[sign]))
     return tuple(reasons)
 
 
@@ -525,10 +530,10 @@ def barc10(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
     reasons = []
     if latest.total < cutoff:
         verb = "fell to" if previous is not None and previous.total >= cutoff else "is"
-        reasons.append(Reason(Signal.BARC10_LOW, f"BARC-10 {verb} {latest.total} (cut-off {cutoff})", latest.on))
+        reasons.append(_reason(Signal.BARC10_LOW, f"BARC-10 {verb} {latest.total} (cut-off {cutoff})", latest.on))
     if previous is not None and previous.total - latest.total >= ctx.settings.barc10_drop:
         drop = previous.total - latest.total
-        reasons.append(Reason(Signal.BARC10_LOW, f"BARC-10 dropped {drop} points since the last one", latest.on))
+        reasons.append(_reason(Signal.BARC10_LOW, f"BARC-10 dropped {drop} points since the last one", latest.on))
     return tuple(reasons)
 
 
@@ -539,7 +544,7 @@ def aware_rising(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
     latest, previous = facts.aware[0], facts.aware[1]
     if latest.total - previous.total < ctx.settings.aware_rise:
         return _NOTHING
-    return (Reason(Signal.AWARE_RISING, f"AWARE rose from {previous.total} to {latest.total}", latest.on),)
+    return (_reason(Signal.AWARE_RISING, f"AWARE rose from {previous.total} to {latest.total}", latest.on),)
 
 
 def recent_recurrence(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
@@ -548,7 +553,7 @@ def recent_recurrence(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ..
     if event is None or not 0 <= (ctx.today - event.on).days <= ctx.settings.recurrence_window_days:
         return _NOTHING
     text = f"Return to use on {_day(event.on)} ({label(event.kind).lower()})"
-    return (Reason(Signal.RECURRENCE, text, event.on),)
+    return (_reason(Signal.RECURRENCE, text, event.on),)
 
 
 def mentor_contact_lapsed(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]:
@@ -566,7 +571,7 @@ def mentor_contact_lapsed(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason
         text = f"No contact with their mentor for {days} days"
     else:
         text = f"No contact with their mentor yet, {days} days since they were paired"
-    return (Reason(Signal.MENTOR_LAPSED, text, counted_from + timedelta(days=lapse + 1)),)
+    return (_reason(Signal.MENTOR_LAPSED, text, counted_from + timedelta(days=lapse + 1)),)
 
 
 RULES: tuple[Rule, ...] = (
@@ -651,28 +656,29 @@ def queue(caseload: Caseload, settings: TeamSettingsValues, today: date) -> list
     ctx = RuleContext.of(settings, today)
     people = caseload.people
     facts = caseload.facts
-    said_by_rule: list[dict[int, tuple[Reason, ...]]] = []
+    # The rules run in the order of RULES, so each alumnus's reasons come in judge's order.
+    reasons_of: dict[int, list[Reason]] = {}
     for rule, candidates in _candidates(facts, ctx):
-        said = {}
         for index in candidates:
-            found = rule(facts[index], ctx)
-            if found:
-                said[index] = found
-        said_by_rule.append(said)
-    flagged = set().union(*said_by_rule)
+            said = rule(facts[index], ctx)
+            if said:
+                reasons = reasons_of.get(index)
+                if reasons is None:
+                    reasons_of[index] = list(said)
+                else:
+                    reasons.extend(said)
     found = []
-    for index in flagged:
-        reasons: list[Reason] = []
-        for said in said_by_rule:
-            if index in said:
-                reasons.extend(said[index])
+    for index, reasons in reasons_of.items():
         level = level_for(reasons, settings)
-        since = min(reason.since for reason in reasons)
         person = people[facts[index].alumnus_id]
-        found.append((LEVEL_ORDER[level], since, person.sort_name, person.id, level, reasons))
-    found.sort(key=lambda item: item[:4])
-    return [AttentionRow(alumnus_id, people[alumnus_id].name, people[alumnus_id].client_id, level, tuple(reasons),
-                         since) for _, since, _, alumnus_id, level, reasons in found]
+        found.append((LEVEL_ORDER[level], min([reason.since for reason in reasons]), person.sort_name, person.id,
+                      level, reasons, person))
+    found.sort(key=_QUEUE_ORDER)
+    return [AttentionRow(person.id, person.name, person.client_id, level, tuple(reasons), since)
+            for _, since, _, _, level, reasons, person in found]
+
+
+_QUEUE_ORDER = itemgetter(0, 1, 2, 3)  # level, since, sort name, alumnus id
 
 
 def _candidates(facts: list[AlumnusFacts], ctx: RuleContext) -> list[tuple[Rule, Sequence[int]]]:
@@ -741,6 +747,8 @@ class _RecentColumns:
     a check-in's mood is the byte at its start, its craving the next, its time the 19 after.
     """
 
+    _last: tuple[list[tuple[str, ...]], _RecentColumns] | None = None  # the columns made last, and of what
+
     def __init__(self, np, lengths, owner, rank, buffer, starts, ends):
         self.lengths, self.owner, self.rank = lengths, owner, rank
         self.buffer, self.starts, self.ends = buffer, starts, ends
@@ -748,6 +756,17 @@ class _RecentColumns:
     @classmethod
     def of(cls, facts: list[AlumnusFacts], np) -> _RecentColumns:
         recents = [f.recent for f in facts]
+        # The recent check-ins of a caseload are the very same tuples from one load to the next
+        # (`_recent_parts`) until someone checks in: then the last columns are the right ones.
+        last = cls._last
+        if last is not None and len(last[0]) == len(recents) and all(map(is_, last[0], recents)):
+            return last[1]
+        columns = cls._of(recents, np)
+        cls._last = (recents, columns)
+        return columns
+
+    @classmethod
+    def _of(cls, recents: list[tuple[str, ...]], np) -> _RecentColumns:
         lengths = np.fromiter(map(len, recents), np.int64, len(recents))
         flat = [part for parts in recents for part in parts]
         sizes = np.fromiter(map(len, flat), np.int64, len(flat))
@@ -1131,17 +1150,18 @@ def refresh_missing_digests(connection: Connection) -> int:
     return refresh_digests(connection, missing)
 
 
-def keep_digests(database: Database, caseload: Caseload) -> None:
-    """Write the digests a load had to do without, so that the next load finds them (the first
-    load after the upgrade, or after check-ins were written in bulk). A failure only costs speed."""
-    if not caseload.undigested:
+def keep_digests(database: Database, undigested: Collection[int]) -> None:
+    """Write the digests a load had to do without (`Caseload.undigested`), so that the next load
+    finds them (the first load after the upgrade, or after check-ins were written in bulk). A failure
+    only costs speed."""
+    if not undigested:
         return
     started = time_now()
     try:
         with database.engine.begin() as connection:
-            written = refresh_digests(connection, caseload.undigested)
+            written = refresh_digests(connection, undigested)
     except DBAPIError:
-        log.warning("could not write %s check-in digests; the Today page stays slower", len(caseload.undigested),
+        log.warning("could not write %s check-in digests; the Today page stays slower", len(undigested),
                     exc_info=True)
         return
     log.info("wrote %s check-in digests in %.0f ms", written, (time_now() - started) * 1000)
@@ -1174,6 +1194,29 @@ def _last_two_packed(alumni: Table, instrument: str, today: date, postgres: bool
     return select(_newest_joined(newest, "packed", order, postgres)).scalar_subquery()
 
 
+# Most of a caseload reads the same from one load to the next: the same values give the very same
+# (immutable) objects, kept between loads, rather than as many new ones each time. Besides the parsing,
+# that spares the cycle collector a walk over a hundred thousand new objects after every load (it
+# walks each new object that outlives the load; strings, numbers and dates it never walks).
+_KEPT_BETWEEN_LOADS = 1 << 15
+_CADENCES = {cadence.value: cadence for cadence in CheckinCadence}
+
+_person = lru_cache(maxsize=_KEPT_BETWEEN_LOADS)(Person)
+
+
+@lru_cache(maxsize=_KEPT_BETWEEN_LOADS)
+def _recent_parts(recent: str, kept: int, lookback_text: str) -> tuple[str, ...]:
+    """The packed check-ins of a digest (or of `_checkin_parts`) the rules read: the newest `kept`,
+    none before the lookback (a digest keeps more, and older ones); newest first."""
+    parts = recent.split(_PART_SEPARATOR, kept)
+    if len(parts) > kept:
+        del parts[kept:]
+    if parts[-1][_TIME] < lookback_text:
+        parts = [part for part in parts if part[_TIME] >= lookback_text]
+    return tuple(parts)
+
+
+@lru_cache(maxsize=_KEPT_BETWEEN_LOADS)
 def _assessment_facts(packed: str) -> tuple[AssessmentFact, ...]:
     """The facts of `_last_two_packed`'s string (one or two results)."""
     fact, day = AssessmentFact._make, date.fromisoformat
@@ -1229,7 +1272,8 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
     query = (
         select(a.id, a.client_id, a.first_name, a.last_name, a.preferred_name, a.sort_name, a.caseworker_id,
                a.discharge_date, a.sobriety_start_date, a.opted_in_on, created, p.version,
-               p.checkin_cadence, p.start_date, per_week, digested, last_at, recent_parts, streak,
+               # As text: a dictionary makes the members faster than the column type does, row by row.
+               type_coerce(p.checkin_cadence, Text), p.start_date, per_week, digested, last_at, recent_parts, streak,
                _last_two_packed(alumni, BARC10, today, postgres), _last_two_packed(alumni, AWARE, today, postgres))
         .select_from(joins)
         .where(*conditions)
@@ -1238,7 +1282,6 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
     facts: dict[int, AlumnusFacts] = {}
     versions: dict[int, int] = {}
     undigested: list[int] = []
-    separator = _PART_SEPARATOR
     lookback_text = utc_text(lookback)
     for (alumnus_id, client_id, first, last, preferred, sort_name, caseworker_id, discharged, sober_since,
          opted_in_on, created_at, version, cadence, plan_start, meetings, state, last_at, recent,
@@ -1246,10 +1289,12 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
         if alumnus_id in facts and (version or 0) < versions[alumnus_id]:
             continue  # were there ever two active plans, the newest wins
         versions[alumnus_id] = version or 0
+        if cadence is not None:
+            cadence = _CADENCES[cadence]
         if state == 1:
             undigested.append(alumnus_id)
-        people[alumnus_id] = Person(alumnus_id, client_id, first, last, preferred, sort_name, caseworker_id,
-                                    discharged, sober_since)
+        people[alumnus_id] = _person(alumnus_id, client_id, first, last, preferred, sort_name, caseworker_id,
+                                     discharged, sober_since)
         if plan_start is not None:
             f = AlumnusFacts(alumnus_id, plan_start, ContactStart.PLAN, cadence, plan_start,
                              int(meetings) if cadence is not None else 0)
@@ -1261,13 +1306,7 @@ def load_caseload(session: Session, settings: TeamSettingsValues, today: date,
         if last_at is not None:
             f.last_reached_on = _local_day(last_at)
         if recent:
-            # A digest keeps more than `kept`, and older ones than the lookback; newest first.
-            parts = recent.split(separator, kept)
-            if len(parts) > kept:
-                del parts[kept:]
-            if parts[-1][_TIME] < lookback_text:
-                parts = [part for part in parts if part[_TIME] >= lookback_text]
-            f.recent = tuple(parts)
+            f.recent = _recent_parts(recent, kept, lookback_text)
         if attempts:
             count, first_attempt, not_calls = attempts.split(" ")
             f.unanswered_in_a_row = int(count)
@@ -1337,7 +1376,9 @@ class AttentionService:
                 settings = stored_values(session)
                 caseload = load_caseload(session, settings, today, CaseloadFilter(caseworker_id), self._mentors)
             rows = queue(caseload, settings, today)
-        keep_digests(self.database, caseload)
+            undigested = caseload.undigested
+            del caseload  # within the pause: the collector need not walk what is already gone
+        keep_digests(self.database, undigested)
         return rows
 
     def assess_alumnus(self, alumnus_id: int) -> Attention | None:
@@ -1347,7 +1388,7 @@ class AttentionService:
             settings = stored_values(session)
             caseload = load_caseload(session, settings, today, CaseloadFilter(alumni_ids=(alumnus_id,)),
                                      self._mentors)
-        keep_digests(self.database, caseload)
+        keep_digests(self.database, caseload.undigested)
         if not caseload.facts:
             return None
         return assess(caseload.facts[0], settings, today)

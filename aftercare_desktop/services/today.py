@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from operator import itemgetter
 from typing import Generic, TypeVar
 
 from sqlalchemy import func, or_, select
@@ -52,6 +54,10 @@ log = logging.getLogger("aftercare.today")
 _IN_LIST_LIMIT = 2_000
 
 Row = TypeVar("Row")
+_DUE_DAYS_KEPT = 200_000
+# The same days ask for the same dates (a few thousand date sums); the result is only read here.
+_milestones_by_start = lru_cache(maxsize=4)(milestones_by_start)
+_FIRST_THREE = itemgetter(0, 1, 2)  # due date, sort name, alumnus id: unique, so a total order
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,22 +132,23 @@ def checkins_due(caseload: Caseload, settings: TeamSettingsValues,
     default = settings.default_checkin_cadence
     every = {cadence: timedelta(days=days) for cadence, days in CADENCE_DAYS.items()}
     people = caseload.people
-    facts = caseload.facts
     overdue: list[tuple] = []
     due: list[tuple] = []
-    for index, f in enumerate(facts):
+    # The rows are made from these keys and `people` alone: the facts need not outlive the load.
+    for f in caseload.facts:
         due_on = (f.last_reached_on or f.contact_start) + every[f.cadence or default]
         if due_on <= horizon:
-            (overdue if due_on < today else due).append((due_on, people[f.alumnus_id].sort_name, f.alumnus_id, index))
-    overdue.sort()
-    due.sort()
+            (overdue if due_on < today else due).append(
+                (due_on, people[f.alumnus_id].sort_name, f.alumnus_id, f.last_reached_on, f.cadence))
+    overdue.sort(key=_FIRST_THREE)
+    due.sort(key=_FIRST_THREE)
 
     def rows(keys: list[tuple]) -> LazyRows[CheckinDueRow]:
         def make(position: int) -> CheckinDueRow:
-            due_on, _, alumnus_id, index = keys[position]
-            f, person = facts[index], people[alumnus_id]
+            due_on, _, alumnus_id, last_reached_on, cadence = keys[position]
+            person = people[alumnus_id]
             return CheckinDueRow(person.id, person.name, person.client_id, due_on, (today - due_on).days,
-                                 f.last_reached_on, f.cadence or default, f.cadence is not None)
+                                 last_reached_on, cadence or default, cadence is not None)
         return LazyRows(len(keys), make)
 
     return rows(overdue), rows(due)
@@ -156,18 +163,23 @@ class TodayService:
         self._mentors = mentors
         self._sobriety = sobriety or SobrietyService(database, today=today)
         self._assessments = assessments or AssessmentService(database, today=today)
+        # When an instrument is next due, by (code, discharge date, last given): the same few
+        # thousand pairs from one load to the next, each worked out once (see `_assessments_due`).
+        self._due_days: dict[tuple[str, date | None, date | None], int] = {}
 
     def load(self, caseworker_id: int | None = None) -> TodayData:
         started = time.perf_counter()
         with gc_paused():
-            data, caseload = self._load(caseworker_id)
-        keep_digests(self.database, caseload)
-        log.info("today page for %s alumni in %.0f ms: %s", len(caseload.facts),
+            # Only the rows outlive the pause (the caseload's facts are gone when `_load` returns):
+            # the collector walks every object made in it that is still there when it resumes.
+            data, alumni, undigested = self._load(caseworker_id)
+        keep_digests(self.database, undigested)
+        log.info("today page for %s alumni in %.0f ms: %s", alumni,
                  (time.perf_counter() - started) * 1000,
                  ", ".join(f"{section.key} {section.count}" for section in data.sections))
         return data
 
-    def _load(self, caseworker_id: int | None) -> tuple[TodayData, Caseload]:
+    def _load(self, caseworker_id: int | None) -> tuple[TodayData, int, tuple[int, ...]]:
         today = self._today()
         with self.database.session() as session:
             settings = stored_values(session)
@@ -186,7 +198,7 @@ class TodayService:
             Section("milestones", "Upcoming milestones", tuple(milestones)),
             Section("assessments", "Assessments due", assessments),
         )
-        return data, caseload
+        return data, len(caseload.facts), caseload.undigested
 
     @staticmethod
     def _follow_ups(session, caseload: Caseload, today: date, caseworker_id: int | None) -> list[FollowUpRow]:
@@ -212,7 +224,7 @@ class TodayService:
     def _milestones(self, session, caseload: Caseload, today: date, days: int) -> list[UpcomingMilestone]:
         """`SobrietyService.upcoming_milestones` for the caseload already read: the same alumni (active,
         not archived, the caseworker's), their start dates at hand; only the celebrations are read."""
-        by_start = milestones_by_start(today, today + timedelta(days=max(days, 0)))
+        by_start = _milestones_by_start(today, today + timedelta(days=max(days, 0)))
         found = []
         for person in caseload.people.values():
             for milestone in by_start.get(person.sobriety_start_date, ()):
@@ -268,15 +280,18 @@ class TodayService:
             # Given after `recently`, the next one is due after the horizon (a month is 28 days or more),
             # unless it was before discharge and the instrument is given at discharge.
             recently = horizon - timedelta(days=28 * min(rule.every_months for rule in cadence.rules))
-            # Many alumni share a discharge date and the same few histories: each pair is worked out once.
-            known: dict[tuple[date | None, date | None], int] = {}
+            # Many alumni share a discharge date and the same few histories: each pair is worked out
+            # once, and kept for the next load (the definitions are this service's for its lifetime).
+            known = self._due_days
+            if len(known) > _DUE_DAYS_KEPT:
+                known.clear()
             days = []
             for discharge_date, last_given in zip(discharged, given, strict=True):
                 if (last_given is not None and last_given > recently and discharge_date is not None
                         and not (cadence.at_discharge and last_given < discharge_date)):
                     days.append(never)
                     continue
-                key = (discharge_date, last_given)
+                key = (code, discharge_date, last_given)
                 on = known.get(key)
                 if on is None:
                     when = due_date(cadence, discharge_date, last_given)
