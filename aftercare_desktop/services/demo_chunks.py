@@ -108,8 +108,9 @@ class ChunkCopier:
     are not copied, and keys that point at them are kept as they are.
     """
 
-    def __init__(self, connection: Connection, shared: Iterable[str]):
+    def __init__(self, connection: Connection, shared: Iterable[str], *, without_triggers: bool = False):
         self.connection = connection
+        self.without_triggers = without_triggers
         shared = set(shared)
         # Parents before children, so that foreign keys are met as the rows arrive. Tables without an
         # 'id' key cannot be shifted; chunks must leave them empty (see `_check_keyless`).
@@ -122,10 +123,12 @@ class ChunkCopier:
         self.offsets: dict[str, int] = {}
 
     @staticmethod
-    def for_connection(connection: Connection, shared: Iterable[str]) -> ChunkCopier:
+    def for_connection(connection: Connection, shared: Iterable[str], *, without_triggers: bool = False) -> ChunkCopier:
+        """`without_triggers`: the copied tables' triggers may be left out of a load into empty
+        tables, because the caller redoes their work once afterwards, in the same transaction."""
         if connection.dialect.name == "sqlite":
-            return SqliteChunkCopier(connection, shared)
-        return PostgresChunkCopier(connection, shared)
+            return SqliteChunkCopier(connection, shared, without_triggers=without_triggers)
+        return PostgresChunkCopier(connection, shared, without_triggers=without_triggers)
 
     def copy(self, image: bytes) -> dict[str, int]:
         """Copy one chunk; returns what was added to each table's ids."""
@@ -183,15 +186,16 @@ class ChunkCopier:
 
 
 class SqliteChunkCopier(ChunkCopier):
-    def __init__(self, connection: Connection, shared: Iterable[str]):
+    def __init__(self, connection: Connection, shared: Iterable[str], *, without_triggers: bool = False):
         self.raw: sqlite3.Connection = connection.connection.driver_connection
         # SQLite attaches only outside a transaction; the image is swapped in for every chunk.
         if self.raw.in_transaction:
             raise AssertionError("attach the chunk schema before the transaction begins")
         self.raw.execute(f"ATTACH DATABASE ':memory:' AS {CHUNK_SCHEMA}")
-        super().__init__(connection, shared)
-        # The target's own indexes dropped for the load (name, CREATE INDEX statement), see `_begin_load`.
-        self.indexes: list[tuple[str, str]] = []
+        super().__init__(connection, shared, without_triggers=without_triggers)
+        # The target's own indexes (and triggers) dropped for the load: (type, name, CREATE statement),
+        # see `_begin_load`.
+        self.dropped: list[tuple[str, str, str]] = []
 
     def _begin_load(self) -> None:
         # Into empty tables, the indexes are built after the load, as the .dump of a database
@@ -199,14 +203,20 @@ class SqliteChunkCopier(ChunkCopier):
         # a few million rows arrive one by one. Not into tables that hold rows already, where
         # rebuilding the index would cost more than it saves. (In the caller's transaction: a
         # failed load leaves the indexes as they were.)
+        #
+        # The triggers on the copied tables are dropped as well, when the caller redoes their work
+        # afterwards (`without_triggers`); they are created again from the very statements the
+        # database holds, which are the migrations' own.
         if not self._filling_empty_tables:
             return
         names = [table.name for table in self.tables]
-        self.indexes = self.raw.execute(
-            f"SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({', '.join('?' * len(names))}) ORDER BY name", names).fetchall()
-        for name, _sql in self.indexes:
-            self.raw.execute(f'DROP INDEX main."{name}"')
+        kinds = ("index", "trigger") if self.without_triggers else ("index",)
+        self.dropped = self.raw.execute(
+            f"SELECT type, name, sql FROM main.sqlite_master WHERE type IN ({', '.join('?' * len(kinds))}) "
+            f"AND sql IS NOT NULL AND tbl_name IN ({', '.join('?' * len(names))}) ORDER BY type, name",
+            [*kinds, *names]).fetchall()
+        for kind, name, _sql in self.dropped:
+            self.raw.execute(f'DROP {kind.upper()} main."{name}"')
 
     def copy(self, image: bytes) -> dict[str, int]:
         self.raw.deserialize(image, name=CHUNK_SCHEMA)
@@ -221,17 +231,17 @@ class SqliteChunkCopier(ChunkCopier):
             f"SELECT coalesce(max(id), 0) FROM {CHUNK_SCHEMA}.{name}").fetchone()[0])
 
     def finish(self) -> None:
-        for _name, sql in self.indexes:
+        for _kind, _name, sql in self.dropped:
             self.raw.execute(sql)
-        self.indexes = []
+        self.dropped = []
 
     def close(self) -> None:
         self.raw.execute(f"DETACH DATABASE {CHUNK_SCHEMA}")
 
 
 class PostgresChunkCopier(ChunkCopier):
-    def __init__(self, connection: Connection, shared: Iterable[str]):
-        super().__init__(connection, shared)
+    def __init__(self, connection: Connection, shared: Iterable[str], *, without_triggers: bool = False):
+        super().__init__(connection, shared, without_triggers=without_triggers)
         # Foreign keys dropped for the load and added back at the end, as pg_restore does: checking
         # each copied row against its parent costs PostgreSQL more than the copy itself, checking a
         # whole table at once a fraction of it. All in the caller's transaction.

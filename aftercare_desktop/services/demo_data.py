@@ -201,7 +201,9 @@ def generate(
                 connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
                 connection.commit()
             # Before the transaction: SQLite attaches the chunks' schema only outside one.
-            copier = ChunkCopier.for_connection(connection, shared=[StaffMember.__tablename__])
+            # Without the triggers that keep the check-in digests: they are worked out afterwards.
+            copier = ChunkCopier.for_connection(connection, shared=[StaffMember.__tablename__],
+                                                without_triggers=True)
             with connection.begin():
                 existing = connection.execute(select(func.count()).select_from(Alumnus.__table__)).scalar_one()
                 if existing:
@@ -226,7 +228,8 @@ def generate(
                 copier.finish()
                 for step in POPULATION_STEPS:
                     step().run(context, step_rng(seed, step.name))
-                # The check-ins copied in deleted their alumni's digests (a trigger); the Today page reads them.
+                # The copied alumni have no digests yet (the copy left the digest triggers out, and the
+                # mentors' check-ins deleted theirs); the Today page reads them.
                 refresh_missing_digests(connection)
         finally:
             if copier is not None:
