@@ -246,6 +246,7 @@ class PostgresChunkCopier(ChunkCopier):
         # each copied row against its parent costs PostgreSQL more than the copy itself, checking a
         # whole table at once a fraction of it. All in the caller's transaction.
         self.foreign_keys: list[tuple[str, str, str]] = []
+        self.paused_triggers: list[str] = []
 
     def _begin_load(self) -> None:
         names = [table.name for table in self.tables]
@@ -255,6 +256,14 @@ class PostgresChunkCopier(ChunkCopier):
             {"names": names})]
         for table, name, _definition in self.foreign_keys:
             self.connection.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        # The copied tables' own triggers are switched off for a load into empty tables when the
+        # caller redoes their work afterwards (see `for_connection`); back on in `finish`.
+        if self.without_triggers and self._filling_empty_tables:
+            self.paused_triggers = [row[0] for row in self.connection.exec_driver_sql(
+                "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal "
+                "AND tgrelid::regclass::text = ANY(%(names)s) ORDER BY 1", {"names": names})]
+            for table in self.paused_triggers:
+                self.connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
 
     def copy(self, image: bytes) -> dict[str, int]:
         source = sqlite3.connect(":memory:")
@@ -276,6 +285,9 @@ class PostgresChunkCopier(ChunkCopier):
             source.close()
 
     def finish(self) -> None:
+        for table in self.paused_triggers:
+            self.connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        self.paused_triggers = []
         for table, name, definition in self.foreign_keys:
             self.connection.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         self.foreign_keys = []
