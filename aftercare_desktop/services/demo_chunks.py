@@ -108,8 +108,9 @@ class ChunkCopier:
     are not copied, and keys that point at them are kept as they are.
     """
 
-    def __init__(self, connection: Connection, shared: Iterable[str]):
+    def __init__(self, connection: Connection, shared: Iterable[str], *, without_triggers: bool = False):
         self.connection = connection
+        self.without_triggers = without_triggers
         shared = set(shared)
         # Parents before children, so that foreign keys are met as the rows arrive. Tables without an
         # 'id' key cannot be shifted; chunks must leave them empty (see `_check_keyless`).
@@ -122,10 +123,12 @@ class ChunkCopier:
         self.offsets: dict[str, int] = {}
 
     @staticmethod
-    def for_connection(connection: Connection, shared: Iterable[str]) -> ChunkCopier:
+    def for_connection(connection: Connection, shared: Iterable[str], *, without_triggers: bool = False) -> ChunkCopier:
+        """`without_triggers`: the copied tables' triggers may be left out of a load into empty
+        tables, because the caller redoes their work once afterwards, in the same transaction."""
         if connection.dialect.name == "sqlite":
-            return SqliteChunkCopier(connection, shared)
-        return PostgresChunkCopier(connection, shared)
+            return SqliteChunkCopier(connection, shared, without_triggers=without_triggers)
+        return PostgresChunkCopier(connection, shared, without_triggers=without_triggers)
 
     def copy(self, image: bytes) -> dict[str, int]:
         """Copy one chunk; returns what was added to each table's ids."""
@@ -160,10 +163,15 @@ class ChunkCopier:
 
     def _start(self) -> dict[str, int]:
         if not self.offsets:
-            self._begin_load()
             self.offsets = {table.name: self.connection.exec_driver_sql(
                 f"SELECT coalesce(max(id), 0) FROM {table.name}").scalar_one() for table in self.tables}
+            self._begin_load()
         return dict(self.offsets)
+
+    @property
+    def _filling_empty_tables(self) -> bool:
+        """Whether every table the chunks fill was empty when the load began (a new database)."""
+        return not any(self.offsets.values())
 
     def _check_keyless(self, has_rows: Callable[[str], bool]) -> None:
         filled = [name for name in self.keyless if has_rows(name)]
@@ -178,13 +186,37 @@ class ChunkCopier:
 
 
 class SqliteChunkCopier(ChunkCopier):
-    def __init__(self, connection: Connection, shared: Iterable[str]):
+    def __init__(self, connection: Connection, shared: Iterable[str], *, without_triggers: bool = False):
         self.raw: sqlite3.Connection = connection.connection.driver_connection
         # SQLite attaches only outside a transaction; the image is swapped in for every chunk.
         if self.raw.in_transaction:
             raise AssertionError("attach the chunk schema before the transaction begins")
         self.raw.execute(f"ATTACH DATABASE ':memory:' AS {CHUNK_SCHEMA}")
-        super().__init__(connection, shared)
+        super().__init__(connection, shared, without_triggers=without_triggers)
+        # The target's own indexes (and triggers) dropped for the load: (type, name, CREATE statement),
+        # see `_begin_load`.
+        self.dropped: list[tuple[str, str, str]] = []
+
+    def _begin_load(self) -> None:
+        # Into empty tables, the indexes are built after the load, as the .dump of a database
+        # does: one sorted pass per index costs a third less than keeping each index in order as
+        # a few million rows arrive one by one. Not into tables that hold rows already, where
+        # rebuilding the index would cost more than it saves. (In the caller's transaction: a
+        # failed load leaves the indexes as they were.)
+        #
+        # The triggers on the copied tables are dropped as well, when the caller redoes their work
+        # afterwards (`without_triggers`); they are created again from the very statements the
+        # database holds, which are the migrations' own.
+        if not self._filling_empty_tables:
+            return
+        names = [table.name for table in self.tables]
+        kinds = ("index", "trigger") if self.without_triggers else ("index",)
+        self.dropped = self.raw.execute(
+            f"SELECT type, name, sql FROM main.sqlite_master WHERE type IN ({', '.join('?' * len(kinds))}) "
+            f"AND sql IS NOT NULL AND tbl_name IN ({', '.join('?' * len(names))}) ORDER BY type, name",
+            [*kinds, *names]).fetchall()
+        for kind, name, _sql in self.dropped:
+            self.raw.execute(f'DROP {kind.upper()} main."{name}"')
 
     def copy(self, image: bytes) -> dict[str, int]:
         self.raw.deserialize(image, name=CHUNK_SCHEMA)
@@ -198,17 +230,23 @@ class SqliteChunkCopier(ChunkCopier):
         return self._advance(lambda name: self.raw.execute(
             f"SELECT coalesce(max(id), 0) FROM {CHUNK_SCHEMA}.{name}").fetchone()[0])
 
+    def finish(self) -> None:
+        for _kind, _name, sql in self.dropped:
+            self.raw.execute(sql)
+        self.dropped = []
+
     def close(self) -> None:
         self.raw.execute(f"DETACH DATABASE {CHUNK_SCHEMA}")
 
 
 class PostgresChunkCopier(ChunkCopier):
-    def __init__(self, connection: Connection, shared: Iterable[str]):
-        super().__init__(connection, shared)
+    def __init__(self, connection: Connection, shared: Iterable[str], *, without_triggers: bool = False):
+        super().__init__(connection, shared, without_triggers=without_triggers)
         # Foreign keys dropped for the load and added back at the end, as pg_restore does: checking
         # each copied row against its parent costs PostgreSQL more than the copy itself, checking a
         # whole table at once a fraction of it. All in the caller's transaction.
         self.foreign_keys: list[tuple[str, str, str]] = []
+        self.paused_triggers: list[str] = []
 
     def _begin_load(self) -> None:
         names = [table.name for table in self.tables]
@@ -218,6 +256,14 @@ class PostgresChunkCopier(ChunkCopier):
             {"names": names})]
         for table, name, _definition in self.foreign_keys:
             self.connection.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        # The copied tables' own triggers are switched off for a load into empty tables when the
+        # caller redoes their work afterwards (see `for_connection`); back on in `finish`.
+        if self.without_triggers and self._filling_empty_tables:
+            self.paused_triggers = [row[0] for row in self.connection.exec_driver_sql(
+                "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal "
+                "AND tgrelid::regclass::text = ANY(%(names)s) ORDER BY 1", {"names": names})]
+            for table in self.paused_triggers:
+                self.connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
 
     def copy(self, image: bytes) -> dict[str, int]:
         source = sqlite3.connect(":memory:")
@@ -239,6 +285,9 @@ class PostgresChunkCopier(ChunkCopier):
             source.close()
 
     def finish(self) -> None:
+        for table in self.paused_triggers:
+            self.connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        self.paused_triggers = []
         for table, name, definition in self.foreign_keys:
             self.connection.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         self.foreign_keys = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
@@ -14,11 +14,12 @@ from aftercare_desktop.models import (
     AlumniStatusChange,
     Base,
     CheckIn,
+    CheckInDigest,
     RecurrenceEvent,
     StaffMember,
     SupportContact,
 )
-from aftercare_desktop.models.enums import PlanStatus
+from aftercare_desktop.models.enums import CheckinMethod, CheckinOutcome, PlanStatus
 from aftercare_desktop.services import demo_data, text
 from aftercare_desktop.services.alumni import AlumniService
 from aftercare_desktop.services.assessments import AssessmentService
@@ -69,6 +70,35 @@ def test_demo_data_fills_the_database_and_the_app_carries_on(any_db, any_actor):
         AlumnusData(client_id="AC-999999", first_name="Zoë", last_name="de la Cruz"), any_actor
     )
     assert created.id > 100
+
+
+def schema_objects(database) -> set[tuple]:
+    """The indexes and triggers the database holds, with their definitions (and, on PostgreSQL,
+    whether each trigger is switched on)."""
+    with database.engine.connect() as connection:
+        if database.is_sqlite:
+            return set(connection.exec_driver_sql(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"))
+        return set(connection.exec_driver_sql(
+            "SELECT 'index', indexname, tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'")) | set(
+            connection.exec_driver_sql(
+                "SELECT 'trigger', tgname, tgrelid::regclass::text, tgenabled FROM pg_trigger WHERE NOT tgisinternal"))
+
+
+def test_the_indexes_and_triggers_left_out_of_the_copy_are_back_afterwards(any_db):
+    before = schema_objects(any_db)
+    assert any(kind == "trigger" and table == "check_ins" for kind, _name, table, _sql in before)
+    demo_data.generate(any_db, alumni=100, seed=8, today=FIXED_TODAY, workers=1)
+    assert schema_objects(any_db) == before
+    # The digest triggers work again: a check-in logged now deletes its alumnus's digest.
+    with any_db.engine.begin() as connection:
+        alumnus_id = connection.execute(select(func.min(CheckInDigest.alumnus_id))).scalar_one()
+        connection.execute(CheckIn.__table__.insert().values(
+            alumnus_id=alumnus_id, occurred_at=datetime(2026, 1, 5, 12, tzinfo=timezone.utc), method=CheckinMethod.CALL,
+            outcome=CheckinOutcome.NO_ANSWER, warning_signs=[], created_at=datetime(2026, 1, 5, 12, tzinfo=timezone.utc)))
+        digests = connection.execute(select(func.count()).select_from(CheckInDigest.__table__).where(
+            CheckInDigest.alumnus_id == alumnus_id)).scalar_one()
+    assert digests == 0
 
 
 def test_sqlite_and_postgresql_get_identical_rows(sqlite_db, postgres_db):
