@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -72,8 +73,14 @@ def test_the_other_documents(database_path, out, document, extra, capsys):
 ])
 def test_bad_input_is_one_line_exit_2_and_no_file(database_path, out, capsys, args, message):
     target = out / "report.pdf"
-    with pytest.raises(SystemExit) if "argument" in message or "no section" in message else _nothing() as exited:
-        code = run(database_path, *args, "--out", str(target))
+    assert_refused(lambda: run(database_path, *args, "--out", str(target)), capsys, out, message,
+                   by_argparse="argument" in message or "no section" in message)
+
+
+def assert_refused(command, capsys, out: Path, message: str, *, by_argparse: bool) -> None:
+    """The command stops with exit 2 and `message` on one line of stderr, and writes no file."""
+    with pytest.raises(SystemExit) if by_argparse else _nothing() as exited:
+        code = command()
     if exited is not None:
         code = exited.value.code
     assert code == EXIT_USAGE
@@ -163,14 +170,8 @@ def test_pairing_review_agenda(team_path, out, capsys):
 ])
 def test_pairing_review_bad_input_is_one_line_exit_2_and_no_file(team_path, out, capsys, args, message):
     target = out / "agenda.pdf"
-    with pytest.raises(SystemExit) if "argument" in message else _nothing() as exited:
-        code = run(team_path, "pairing-review", *args, "--out", str(target))
-    if exited is not None:
-        code = exited.value.code
-    assert code == EXIT_USAGE
-    error = capsys.readouterr().err
-    assert message in error and error.count("\n") == 1
-    assert list(out.iterdir()) == []
+    assert_refused(lambda: run(team_path, "pairing-review", *args, "--out", str(target)), capsys, out, message,
+                   by_argparse="argument" in message)
 
 
 def test_pairing_review_is_not_a_batch(team_path, out, capsys):
