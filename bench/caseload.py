@@ -100,17 +100,14 @@ def build(path: str, seed: int, alumni: int = ALUMNI, checkins: int = CHECKINS) 
         connection.close()
     # The check-ins written here deleted their alumni's digests (a trigger), as a bulk import would;
     # the app's own refresh makes them again.
+    # Then the planner's statistics, as the app makes them after a bulk load.
     database = Database.open(resolve_url(path))
     try:
         with database.engine.begin() as link:
             refresh_missing_digests(link)
+        database.refresh_statistics(full=True)
     finally:
         database.dispose()
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute("ANALYZE")
-    finally:
-        connection.close()
     return counts
 
 
