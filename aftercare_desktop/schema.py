@@ -25,7 +25,7 @@ log = logging.getLogger("aftercare.schema")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision. Start-up compares the database with it without importing alembic
 # (a third of a second); tests/db/test_migrations.py proves it is alembic's one head.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 
 
 class SchemaState(Enum):

@@ -17,6 +17,8 @@ class CheckIn(Base):
     __tablename__ = "check_ins"
     __table_args__ = (
         Index("ix_check_ins_alumnus_occurred", "alumnus_id", "occurred_at"),
+        # A mentor's last contact with a mentee: one seek (migration 0008).
+        Index("ix_check_ins_alumnus_mentor", "alumnus_id", "mentor_id", "outcome", "occurred_at"),
         Index("ix_check_ins_follow_up", "follow_up_due", "follow_up_done_at"),
     )
 

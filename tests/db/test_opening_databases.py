@@ -115,3 +115,22 @@ def test_statistics_after_a_bulk_load_count_every_row(tmp_path):
         assert int(counted.split()[0]) == check_ins
     finally:
         database.dispose()
+
+
+def test_an_index_added_since_the_last_analysis_gets_statistics(tmp_path):
+    """A migration's new index has no statistics, and SQLite's guesses for it can choose it where it
+    is the worst; the ordinary refresh on closing notices and analyses again."""
+    database = Database.open(resolve_url(tmp_path / "added.sqlite"))
+    try:
+        ensure_schema(database)
+        demo_data.generate(database, alumni=300, seed=4, today=FIXED_TODAY)
+        with database.engine.begin() as connection:
+            connection.exec_driver_sql("CREATE INDEX ix_added_later ON check_ins (mentor_id, occurred_at)")
+        database.dispose()
+        database = Database.open(resolve_url(tmp_path / "added.sqlite"))  # as after `migrate`
+        database.refresh_statistics()
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_stat1 WHERE idx = 'ix_added_later'").scalar() == 1
+    finally:
+        database.dispose()
