@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sqlite3
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -101,7 +102,7 @@ def image_of(connection: Connection) -> bytes:
     return connection.connection.driver_connection.serialize()
 
 
-class ChunkCopier:
+class ChunkCopier(ABC):
     """Copies chunk images into the target database, in the caller's transaction.
 
     `shared` names the tables whose rows the chunks were given rather than made (the team): they
@@ -130,9 +131,9 @@ class ChunkCopier:
             return SqliteChunkCopier(connection, shared, without_triggers=without_triggers)
         return PostgresChunkCopier(connection, shared, without_triggers=without_triggers)
 
+    @abstractmethod
     def copy(self, image: bytes) -> dict[str, int]:
         """Copy one chunk; returns what was added to each table's ids."""
-        raise NotImplementedError
 
     def _begin_load(self) -> None:
         """Before the first chunk, in the transaction."""

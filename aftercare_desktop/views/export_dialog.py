@@ -13,7 +13,6 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -42,7 +41,7 @@ from ..services.team_settings import TeamSettingsService
 from ..services.validation import Problem
 from .background import TaskRunner
 from .documents import DocumentActions, export_service
-from .widgets import ErrorLabel, stacked
+from .widgets import ErrorLabel, choice_row, stacked
 
 ALUMNUS_KINDS = (DocumentKind.PROGRESS, DocumentKind.PLAN, DocumentKind.WALLET_CARD)
 PRESETS = (("Last 30 days", 30), ("Last 90 days", 90), ("Last 6 months", 182), ("Last 12 months", 365),
@@ -146,14 +145,7 @@ class DocumentOptions(QWidget):
         self.statement_1 = QRadioButton("Statement 1 (standard)")
         self.statement_2 = QRadioButton("Statement 2 (abbreviated)")
         self.statement_1.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.statement_1)
-        group.addButton(self.statement_2)
-        notice = QHBoxLayout()
-        notice.setContentsMargins(0, 0, 0, 0)
-        notice.addWidget(self.statement_1)
-        notice.addWidget(self.statement_2)
-        notice.addStretch(1)
+        notice = choice_row(self, self.statement_1, self.statement_2)
         self._add("notice", "42 CFR §2.32 no&tice", notice, buddy=self.statement_1)
 
         for edit in (self.recipient, self.purpose):

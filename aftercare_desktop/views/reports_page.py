@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QThreadPool, Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -43,7 +42,7 @@ from .background import TaskRunner
 from .documents import DocumentActions, export_folder, export_service, remember_folder
 from .export_dialog import ALUMNUS_KINDS, DocumentOptions
 from .today_page import SECTIONS, SectionModel, section_table
-from .widgets import EnumCombo, ErrorLabel, is_dark
+from .widgets import EnumCombo, ErrorLabel, choice_row, is_dark
 
 ATTENTION_COLUMNS = dict((key, columns) for key, columns, _enter in SECTIONS)["attention"]
 PLURALS = {DocumentKind.PROGRESS: "progress reports", DocumentKind.PLAN: "aftercare plans",
@@ -311,14 +310,7 @@ class BatchPanel(QWidget):
         self.one_each = QRadioButton("One PDF each, into a folder")
         self.one_each.setChecked(True)
         self.combined = QRadioButton("One combined PDF")
-        group = QButtonGroup(self)
-        group.addButton(self.one_each)
-        group.addButton(self.combined)
-        output = QHBoxLayout()
-        output.setContentsMargins(0, 0, 0, 0)
-        output.addWidget(self.one_each)
-        output.addWidget(self.combined)
-        output.addStretch(1)
+        output = choice_row(self, self.one_each, self.combined)
 
         # One form, so that the rows of the document options line up with these.
         label = QLabel("&Alumni")

@@ -15,7 +15,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -44,7 +43,7 @@ from .background import TaskRunner, show_failure
 from .charts import ChartData, Series, TrendChart
 from .checkin_dialog import CheckInDialog
 from .recurrence_dialog import CorrectionDialog, RecurrenceDialog
-from .widgets import DateField, EnumCombo, ErrorLabel, error_color
+from .widgets import DateField, EnumCombo, ErrorLabel, choice_row, error_color
 
 TIMELINE_LIMIT = 500
 TREND_DAYS = 180
@@ -214,13 +213,7 @@ class MeetingDialog(QDialog):
         self.attended = QRadioButton("A&ttended")
         self.missed = QRadioButton("M&issed")
         self.attended.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.attended)
-        group.addButton(self.missed)
-        choice = QHBoxLayout()
-        choice.addWidget(self.attended)
-        choice.addWidget(self.missed)
-        choice.addStretch(1)
+        choice = choice_row(self, self.attended, self.missed)
         self.verified = QCheckBox("&Verified (e.g. a signed attendance sheet); otherwise self-reported")
         self.note = QLineEdit()
         self.note.setObjectName("note")

@@ -6,7 +6,17 @@ from datetime import date
 from enum import StrEnum
 
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QComboBox, QLabel, QLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..models.enums import label
 from ..services.validation import parse_date
@@ -100,3 +110,15 @@ def stacked(field: QWidget | QLayout, *below: QWidget) -> QWidget:
     holder = QWidget()
     holder.setLayout(box)
     return holder
+
+
+def choice_row(owner: QWidget, *buttons: QAbstractButton) -> QHBoxLayout:
+    """Radio buttons side by side, one of them checked at a time (their group belongs to `owner`)."""
+    group = QButtonGroup(owner)
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    for button in buttons:
+        group.addButton(button)
+        row.addWidget(button)
+    row.addStretch(1)
+    return row

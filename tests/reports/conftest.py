@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -45,9 +46,18 @@ def text_sizes(pdf: bytes, needle: str) -> list[float]:
     return found
 
 
+def pdf_tool(name: str) -> str | None:
+    """The path of a PDF tool (qpdf, pdftoppm); None where it is not installed, except in CI
+    (AFTERCARE_REQUIRE_PDF_TOOLS=1, set by .ci/run), where its absence fails the test."""
+    path = shutil.which(name)
+    if path is None and os.environ.get("AFTERCARE_REQUIRE_PDF_TOOLS") == "1":
+        pytest.fail(f"{name} is required (AFTERCARE_REQUIRE_PDF_TOOLS=1) but not installed")
+    return path
+
+
 def qpdf_check(path: Path) -> None:
-    """`qpdf --check` finds no damage (skipped where qpdf is not installed)."""
-    qpdf = shutil.which("qpdf")
+    """`qpdf --check` finds no damage (not checked where qpdf is not installed, outside CI)."""
+    qpdf = pdf_tool("qpdf")
     if qpdf is None:
         return
     result = subprocess.run([qpdf, "--check", str(path)], capture_output=True, text=True)

@@ -13,6 +13,7 @@ from reportlab.platypus import Paragraph
 
 from aftercare_desktop.paths import resource
 from aftercare_desktop.reports import page
+from tests.reports.conftest import pdf_tool
 
 
 def _png(mode: str, size: tuple[int, int]) -> bytes:
@@ -64,12 +65,11 @@ def test_the_notice_is_laid_out_once_and_drawn_from_a_copy_of_its_own():
 
 def _rendered(flowables, tmp_path, name: str) -> bytes:
     """The first page of a PDF of `flowables`, as a PNG at 150 dpi."""
-    import shutil
     import subprocess
 
     from reportlab.platypus import SimpleDocTemplate
 
-    if shutil.which("pdftoppm") is None:
+    if pdf_tool("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     pdf = tmp_path / f"{name}.pdf"
     SimpleDocTemplate(str(pdf), invariant=1).build(list(flowables))
