@@ -152,11 +152,13 @@ def run_gui(url_text: str, *, demo: bool = False, exit_after_startup: bool = Fal
         window = MainWindow(context)
         window.show()
         window.start()
-        if exit_after_startup:
-            return _exit_when_shown(app, window)
         # What start-up made (modules, Qt wrappers, the window) lives as long as the app: kept out of
         # the cycle collector's full passes, which a Today page for a whole team sets off now and then.
+        # The collector itself was off for the start (cli.main) and runs again from here on.
         gc.freeze()
+        gc.enable()
+        if exit_after_startup:
+            return _exit_when_shown(app, window)
         return app.exec()
     finally:
         database.refresh_statistics()

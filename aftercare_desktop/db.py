@@ -18,7 +18,6 @@ from .errors import DatabaseUnavailableError
 
 log = logging.getLogger("aftercare.db")
 
-ENV_DATABASE_URL = "AFTERCARE_DATABASE_URL"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 # Rows ANALYZE samples per index when the app closes: statistics good enough to choose an index, in a

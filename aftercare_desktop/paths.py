@@ -9,6 +9,9 @@ import platformdirs
 
 from . import APP_NAME, ORG_NAME
 
+# The database to open when no --database is given (a file path or an SQLAlchemy URL).
+ENV_DATABASE_URL = "AFTERCARE_DATABASE_URL"
+
 
 def user_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, ORG_NAME))

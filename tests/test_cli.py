@@ -1,5 +1,6 @@
 """The command line: help for every subcommand, one-line errors, and exit codes 0 / 1 / 2."""
 
+import gc
 import subprocess
 import sys
 
@@ -78,3 +79,29 @@ def test_the_command_line_loads_reportlab_only_to_make_a_document():
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "False"
+
+
+def test_the_cycle_collector_is_paused_only_for_the_start(tmp_path, monkeypatch):
+    """Start-up runs without Python's cycle collector; a command (an import of hours, a batch of
+    documents) runs with it, and it is on again whatever way main ends."""
+    from aftercare_desktop import cli
+
+    seen = {}
+
+    def noting(moment: str):
+        def run(args) -> int:
+            seen[moment] = gc.isenabled()
+            return EXIT_OK
+        return run
+
+    monkeypatch.setattr(cli, "_migrate", noting("command"))
+    monkeypatch.setattr(cli, "_run_gui", noting("start-up"))
+
+    assert main(["migrate", "--database", str(tmp_path / "m.sqlite")]) == EXIT_OK
+    assert gc.isenabled()
+    assert main(["--database", str(tmp_path / "m.sqlite")]) == EXIT_OK
+    assert gc.isenabled()
+    with pytest.raises(SystemExit):
+        main(["--no-such-option"])
+    assert gc.isenabled()
+    assert seen == {"command": True, "start-up": False}
