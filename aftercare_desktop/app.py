@@ -166,15 +166,13 @@ def run_gui(url_text: str, *, demo: bool = False, exit_after_startup: bool = Fal
 
 
 def _exit_when_shown(app: QApplication, window) -> int:
-    """Quit once the first pages of data are on screen (the smoke test and start-up benchmark)."""
+    """Quit once the page the day starts on, Today, shows its data (the smoke test and start-up
+    benchmark); exit 2 if it cannot be loaded."""
     outcome = {"code": 2}
-    waiting = {"directory", "today"}
 
-    def shown(part: str) -> None:
-        waiting.discard(part)
-        if not waiting:
-            outcome["code"] = 0
-            QTimer.singleShot(0, finish)
+    def shown() -> None:
+        outcome["code"] = 0
+        QTimer.singleShot(0, finish)
 
     def finish() -> None:
         window.close()
@@ -184,9 +182,8 @@ def _exit_when_shown(app: QApplication, window) -> int:
         print(f"aftercare-desktop: {message}", file=sys.stderr)
         app.quit()
 
-    window.alumni_page.model.first_page_ready.connect(lambda: shown("directory"))
-    window.alumni_page.model.failed.connect(failed)
-    window.today_page.loaded.connect(lambda: shown("today"))
+    window.today_page.loaded.connect(shown)
+    window.today_page.failed.connect(failed)
     QTimer.singleShot(STARTUP_TIMEOUT_MS, app.quit)
     app.exec()
     return outcome["code"]

@@ -137,6 +137,11 @@ def child_env(sandbox: Path) -> dict[str, str]:
         env[name] = str(folder)
     # The children import `bench` and `aftercare_desktop` from this checkout.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    # With their bytecode cached, as an installed app has it (pip compiles it at install): a machine
+    # that sets PYTHONDONTWRITEBYTECODE would otherwise have every start compile the app's modules.
+    # The cache lives beside the demo databases, not in the checkout.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(REPO_ROOT / ".bench-cache" / "bytecode")
     return env
 
 

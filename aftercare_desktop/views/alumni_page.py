@@ -67,9 +67,6 @@ class AlumniPage(QStackedWidget):
         if self._profile is not None:
             self._profile.set_staff(staff)
 
-    def start(self) -> None:
-        self.model.refresh()
-
     def open_record(self, alumnus_id: int) -> None:
         if self._showing_profile() and not self.profile.maybe_leave():
             return

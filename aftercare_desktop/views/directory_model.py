@@ -121,6 +121,11 @@ class DirectoryModel(QAbstractTableModel):
     def is_loading(self) -> bool:
         return self._in_flight or self._pending
 
+    @property
+    def has_started(self) -> bool:
+        """Whether a query has been asked for since the model was made."""
+        return self._generation > 0
+
     def set_query(self, query: DirectoryQuery) -> None:
         self._query = query
         self.refresh()

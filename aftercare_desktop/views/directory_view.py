@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -127,6 +127,13 @@ class DirectoryView(QWidget):
         model.loaded.connect(self._show_count)
         model.failed.connect(self._show_failure)
         self.setFocusProxy(self.search)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The list is read when first shown: the day starts on Today, and reading the directory
+        # behind it would only slow that page down.
+        super().showEvent(event)
+        if not self.model.has_started:
+            self.model.refresh()
 
     # -- filters ---------------------------------------------------------------------------------
     def set_staff(self, staff: list[StaffRecord]) -> None:

@@ -319,9 +319,9 @@ class MainWindow(QMainWindow):
         self.staff_label.setText(f"Working as: {who}")
 
     def start(self) -> None:
-        """Load the pages' data (in the background); the caseworker starts on Today."""
+        """Load the first page's data in the background: the caseworker starts on Today. The other
+        pages read theirs when first shown."""
         self.today_page.refresh()
-        self.alumni_page.start()
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -220,6 +220,7 @@ class SectionView(QGroupBox):
 class TodayPage(QWidget):
     open_requested = Signal(int)
     loaded = Signal()
+    failed = Signal(str)
     check_in_logged = Signal(int)
 
     def __init__(self, context: AppContext, runner: TaskRunner, parent: QWidget | None = None):
@@ -295,7 +296,9 @@ class TodayPage(QWidget):
                            lambda data: self._show(request, data), self._failed)
 
     def _failed(self, error: BaseException) -> None:
-        self.status.setText(f"Could not load today's lists: {error}")
+        message = f"Could not load today's lists: {error}"
+        self.status.setText(message)
+        self.failed.emit(message)
 
     def _show(self, request: int, data: TodayData) -> None:
         if request != self._request:

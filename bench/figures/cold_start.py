@@ -1,12 +1,14 @@
 """Cold start: `aftercare-desktop --database <demo> --exit-after-startup`, timed from process start
-to exit (median of fresh processes). The flag quits once the start-up pages have their first data
-(app._exit_when_shown decides which: the directory's first page, and Today's since that page came).
-The app starts as a caseworker would on an ordinary morning: the desk remembers who works there
-(the caseworker with the median caseload of the demo team), so Today opens on that caseload.
+to exit (median of fresh processes). The flag quits once the page the day starts on, Today, shows
+its data (app._exit_when_shown); the other pages read theirs when first opened, and the directory's
+first page has a figure of its own. The app starts as a caseworker would on an ordinary morning: the
+desk remembers who works there (the caseworker with the median caseload of the demo team), so Today
+opens on that caseload.
 
 Baseline: a bare PySide6 program that creates QApplication and a QMainWindow, shows it and quits on
-a 0 ms timer. "Cold" means a fresh interpreter; the operating system's file cache stays warm (a
-first run of each, not counted, sees to that), so the figure measures the program, not the disk.
+a 0 ms timer. "Cold" means a fresh interpreter; the operating system's file cache stays warm and
+the app's bytecode is cached as in an installed app (a first run of each, not counted, sees to both),
+so the figure measures the program, not the disk or the compiler.
 """
 
 from __future__ import annotations

@@ -15,9 +15,10 @@ def window(qtbot, context, answers):
     qtbot.addWidget(window)
     window.show()
     model = window.alumni_page.model
-    with qtbot.waitSignal(model.loaded, timeout=5000):
+    with qtbot.waitSignal(window.today_page.loaded, timeout=5000):
         window.start()
-    window.sidebar.setCurrentRow(window.pages.indexOf(window.alumni_page))
+    with qtbot.waitSignal(model.loaded, timeout=5000):  # the directory is read when first shown
+        window.sidebar.setCurrentRow(window.pages.indexOf(window.alumni_page))
     yield window
     answers.leave = dialogs.Leave.DISCARD  # tests may leave edits behind; closing must not ask
     window.close()

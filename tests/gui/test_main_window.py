@@ -20,9 +20,14 @@ def make_window(qtbot, context):
     window = MainWindow(context)
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.alumni_page.model.loaded, timeout=5000):
+    with qtbot.waitSignal(window.today_page.loaded, timeout=5000):
         window.start()
     return window
+
+
+def show_alumni(qtbot, window) -> None:
+    with qtbot.waitSignal(window.alumni_page.model.loaded, timeout=5000):
+        window.sidebar.setCurrentRow(window.pages.indexOf(window.alumni_page))
 
 
 def close(window):
@@ -46,8 +51,21 @@ def test_standard_shortcuts(qtbot, context):
     close(window)
 
 
+def test_the_directory_is_read_when_first_shown(qtbot, context):
+    """The day starts on Today; the directory behind it waits until the caseworker opens it."""
+    window = make_window(qtbot, context)
+    model = window.alumni_page.model
+    assert window.pages.currentWidget() is window.today_page
+    assert not model.has_started and model.rowCount() == 0
+    show_alumni(qtbot, window)
+    assert model.rowCount() == 3
+    assert window.alumni_page.directory.count_label.text() == "3 alumni"
+    close(window)
+
+
 def test_ctrl_f_returns_to_the_search_field(qtbot, context):
     window = make_window(qtbot, context)
+    show_alumni(qtbot, window)
     page = window.alumni_page
     with qtbot.waitSignal(page.profile.loaded, timeout=5000):
         page.open_record(page.model.id_at(0))

@@ -63,7 +63,7 @@ def window(qtbot, context, batch_answers):
     window = MainWindow(context)
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.alumni_page.model.loaded, timeout=WAIT):
+    with qtbot.waitSignal(window.today_page.loaded, timeout=WAIT):
         window.start()
     yield window
     window.close()
