@@ -62,11 +62,12 @@ def main(argv: list[str] | None = None) -> int:
         window.start()
         page = window.alumni_page
         today = window.today_page
-        wait_until(app, lambda: page.model.total is not None and today.data is not None)
+        wait_until(app, lambda: today.data is not None)
         settle(app, 0.5)  # the sections' new heights are laid out after the data arrives
         shots = {"today.png": window.grab()}
 
-        window.sidebar.setCurrentRow(window.pages.indexOf(page))
+        window.sidebar.setCurrentRow(window.pages.indexOf(page))  # the directory is read when first shown
+        wait_until(app, lambda: page.model.total is not None)
         shots["directory.png"] = window.grab()
 
         page.directory.search.setText("garcia")
