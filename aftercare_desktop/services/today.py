@@ -231,9 +231,7 @@ class TodayService:
                 found.append(UpcomingMilestone(
                     person.id, person.client_id, display_name(person.first_name, person.last_name, person.preferred_name),
                     person.caseworker_id, person.sobriety_start_date, milestone, (milestone.on - today).days))
-        if found:
-            celebrated = self._sobriety.celebrated_for_starts(session, by_start)
-            found = [m for m in found if (m.alumnus_id, m.sobriety_start_date, m.milestone.key) not in celebrated]
+        found = self._sobriety.uncelebrated(session, found)
         found.sort(key=lambda m: (m.milestone.on, m.name.casefold(), m.alumnus_id))
         return found
 
