@@ -88,7 +88,7 @@ def open_database(url_text: str, *, demo: bool) -> Database:
 
 
 def _fill_demo(database: Database) -> None:
-    from .services.demo_data import generate
+    from .services.demo import generate
     from .services.directory import DirectoryQuery, DirectoryService
 
     if DirectoryService(database).count(DirectoryQuery(include_archived=True)) == 0:

@@ -269,7 +269,7 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from .services.demo_data import MAX_ALUMNI, MAX_CHECKINS_PER_ALUMNUS, MIN_ALUMNI, generate
+    from .services.demo import MAX_ALUMNI, MAX_CHECKINS_PER_ALUMNUS, MIN_ALUMNI, generate
 
     if not MIN_ALUMNI <= args.alumni <= MAX_ALUMNI:
         print(f"aftercare-desktop: error: --alumni must be {MIN_ALUMNI} to {MAX_ALUMNI:,}", file=sys.stderr)

@@ -1,6 +1,6 @@
 """The caseload the attention figure runs on: 20,000 alumni with 1,000,000 check-ins, made once.
 
-The alumni, staff and contacts come from the app's own demo data (`services.demo_data.generate`,
+The alumni, staff and contacts come from the app's own demo data (`services.demo.generate`,
 anchored at `AS_OF`); this module adds what the Today page reads — aftercare plans with support
 meetings, check-ins, meeting attendance, BARC-10 and AWARE results, returns to use and celebrated
 milestones — with believable trajectories:
@@ -80,7 +80,7 @@ def cached_caseload(seed: int, env: dict[str, str], *, log=print) -> Path:
 def build(path: str, seed: int, alumni: int = ALUMNI, checkins: int = CHECKINS) -> dict:
     from aftercare_desktop.db import Database, resolve_url
     from aftercare_desktop.schema import ensure_schema
-    from aftercare_desktop.services.demo_data import generate
+    from aftercare_desktop.services.demo import generate
     from aftercare_desktop.services.early_warning import refresh_missing_digests
 
     database = Database.open(resolve_url(path), create_folder=True)

@@ -26,14 +26,17 @@ def schema_head() -> str:
 
 
 def generator_digest() -> str:
-    """A short digest of the demo-data generator: a change to it makes a new cached file."""
+    """A short digest of the demo-data generator (every file of its package, by name and content): a
+    change to it makes a new cached file."""
     import hashlib
 
-    from aftercare_desktop.services import demo_chunks, demo_data, demo_mentoring
+    from aftercare_desktop.services import demo
 
+    folder = Path(demo.__file__).parent
     digest = hashlib.sha256()
-    for module in (demo_data, demo_chunks, demo_mentoring):
-        digest.update(Path(module.__file__).read_bytes())
+    for path in sorted(folder.rglob("*.py")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
 

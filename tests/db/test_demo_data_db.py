@@ -20,7 +20,7 @@ from aftercare_desktop.models import (
     SupportContact,
 )
 from aftercare_desktop.models.enums import CheckinMethod, CheckinOutcome, PlanStatus
-from aftercare_desktop.services import demo_data, text
+from aftercare_desktop.services import demo, text
 from aftercare_desktop.services.alumni import AlumniService
 from aftercare_desktop.services.assessments import AssessmentService
 from aftercare_desktop.services.checkins import CheckInService
@@ -47,7 +47,7 @@ def count(database, model) -> int:
 
 
 def test_demo_data_fills_the_database_and_the_app_carries_on(any_db, any_actor):
-    summary = demo_data.generate(any_db, alumni=100, seed=7, today=FIXED_TODAY)
+    summary = demo.generate(any_db, alumni=100, seed=7, today=FIXED_TODAY)
 
     assert count(any_db, Alumnus) == summary.alumni == 100
     assert count(any_db, SupportContact) == summary.support_contacts
@@ -88,7 +88,7 @@ def schema_objects(database) -> set[tuple]:
 def test_the_indexes_and_triggers_left_out_of_the_copy_are_back_afterwards(any_db):
     before = schema_objects(any_db)
     assert any(kind == "trigger" and table == "check_ins" for kind, _name, table, _sql in before)
-    demo_data.generate(any_db, alumni=100, seed=8, today=FIXED_TODAY, workers=1)
+    demo.generate(any_db, alumni=100, seed=8, today=FIXED_TODAY, workers=1)
     assert schema_objects(any_db) == before
     # The digest triggers work again: a check-in logged now deletes its alumnus's digest.
     with any_db.engine.begin() as connection:
@@ -103,15 +103,15 @@ def test_the_indexes_and_triggers_left_out_of_the_copy_are_back_afterwards(any_d
 
 def test_sqlite_and_postgresql_get_identical_rows(sqlite_db, postgres_db):
     for database in (sqlite_db, postgres_db):
-        demo_data.generate(database, alumni=100, seed=8, today=FIXED_TODAY)
+        demo.generate(database, alumni=100, seed=8, today=FIXED_TODAY)
     assert digest(sqlite_db) == digest(postgres_db)
 
 
 def test_chunks_copied_into_sqlite_and_postgresql_give_identical_rows(sqlite_db, postgres_db, monkeypatch):
     # Three chunks, copied one after the other: SQLite attaches them, PostgreSQL streams them with COPY.
-    monkeypatch.setattr(demo_data, "ALUMNI_PER_CHUNK", 40)
+    monkeypatch.setattr(demo, "ALUMNI_PER_CHUNK", 40)
     for database in (sqlite_db, postgres_db):
-        demo_data.generate(database, alumni=100, seed=8, today=FIXED_TODAY, workers=1)
+        demo.generate(database, alumni=100, seed=8, today=FIXED_TODAY, workers=1)
     assert digest(sqlite_db) == digest(postgres_db)
     # PostgreSQL's sequences were moved past the copied ids: the app's next check-in gets a new one.
     with postgres_db.engine.begin() as connection:
@@ -123,7 +123,7 @@ def test_chunks_copied_into_sqlite_and_postgresql_give_identical_rows(sqlite_db,
 
 
 def test_the_caseworkers_day_reads_back_through_the_apps_services(any_db, any_actor):
-    summary = demo_data.generate(any_db, alumni=100, seed=7, today=FIXED_TODAY)
+    summary = demo.generate(any_db, alumni=100, seed=7, today=FIXED_TODAY)
     assert count(any_db, CheckIn) == summary.check_ins > 0
     assert count(any_db, AftercarePlan) == summary.plans > 0
     today = lambda: FIXED_TODAY  # noqa: E731

@@ -8,7 +8,7 @@ import pytest
 from aftercare_desktop.db import Database, resolve_url
 from aftercare_desktop.errors import DatabaseUnavailableError
 from aftercare_desktop.schema import ensure_schema
-from aftercare_desktop.services import demo_data
+from aftercare_desktop.services import demo
 from tests.conftest import FIXED_TODAY
 
 
@@ -78,7 +78,7 @@ def test_one_caseworkers_alumni_are_found_through_the_caseworker_index(tmp_path)
     database = Database.open(resolve_url(tmp_path / "stats.sqlite"))
     try:
         ensure_schema(database)
-        demo_data.generate(database, alumni=300, seed=5, today=FIXED_TODAY)
+        demo.generate(database, alumni=300, seed=5, today=FIXED_TODAY)
         plan_query = ("EXPLAIN QUERY PLAN SELECT id FROM alumni "
                       "WHERE status = 'active' AND archived_at IS NULL AND caseworker_id = 1")
         with database.engine.connect() as connection:
@@ -106,7 +106,7 @@ def test_statistics_after_a_bulk_load_count_every_row(tmp_path):
     database = Database.open(resolve_url(tmp_path / "bulk.sqlite"))
     try:
         ensure_schema(database)
-        demo_data.generate(database, alumni=1500, seed=3, today=FIXED_TODAY)
+        demo.generate(database, alumni=1500, seed=3, today=FIXED_TODAY)
         with database.engine.connect() as connection:
             check_ins = connection.exec_driver_sql("SELECT count(*) FROM check_ins").scalar()
             counted = connection.exec_driver_sql(
@@ -123,7 +123,7 @@ def test_an_index_added_since_the_last_analysis_gets_statistics(tmp_path):
     database = Database.open(resolve_url(tmp_path / "added.sqlite"))
     try:
         ensure_schema(database)
-        demo_data.generate(database, alumni=300, seed=4, today=FIXED_TODAY)
+        demo.generate(database, alumni=300, seed=4, today=FIXED_TODAY)
         with database.engine.begin() as connection:
             connection.exec_driver_sql("CREATE INDEX ix_added_later ON check_ins (mentor_id, occurred_at)")
         database.dispose()

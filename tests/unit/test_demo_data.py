@@ -43,9 +43,13 @@ from aftercare_desktop.models.enums import (
     StaffRole,
 )
 from aftercare_desktop.schema import ensure_schema
-from aftercare_desktop.services import demo_data
+from aftercare_desktop.services import demo
 from aftercare_desktop.services.alumni import refresh_search_keys
 from aftercare_desktop.services.checkins import CheckInData, check_checkin, normalise
+from aftercare_desktop.services.demo.context import Context, ProgressReporter, step_rng
+from aftercare_desktop.services.demo.names import name_pools
+from aftercare_desktop.services.demo.people import CASELOAD, CASEWORKERS_PER_COORDINATOR, STATUS_SHARES, StaffStep
+from aftercare_desktop.services.demo.writer import sqlite_timestamp
 from aftercare_desktop.services.instruments import load_instruments, score
 from aftercare_desktop.services.plans import CRISIS_LINES, PlanService, check_plan
 from aftercare_desktop.services.records import EDITABLE_FIELDS, AlumnusData, SupportContactData
@@ -89,7 +93,7 @@ def demo500(tmp_path_factory):
     """One generated database of 500 alumni, shared by the read-only tests of this module."""
     database = fresh_database(tmp_path_factory.mktemp("demo500"))
     calls: list[tuple[int, int]] = []
-    summary = demo_data.generate(database, alumni=500, seed=7, today=FIXED_TODAY,
+    summary = demo.generate(database, alumni=500, seed=7, today=FIXED_TODAY,
                                  progress=lambda done, total: calls.append((done, total)))
     with database.session() as session:
         alumni = session.scalars(select(Alumnus).order_by(Alumnus.id)).all()
@@ -117,8 +121,8 @@ def test_same_seed_gives_identical_rows_and_another_seed_does_not(tmp_path):
     try:
         for database, seed in ((first, 7), (second, 7), (other, 8)):
             # Fresh Faker pools each time: the pools themselves must come out the same, too.
-            demo_data.name_pools.cache_clear()
-            demo_data.generate(database, alumni=150, seed=seed, today=FIXED_TODAY)
+            name_pools.cache_clear()
+            demo.generate(database, alumni=150, seed=seed, today=FIXED_TODAY)
         assert digest(first) == digest(second)
         assert digest(first) != digest(other)
     finally:
@@ -140,9 +144,9 @@ def test_a_step_added_later_leaves_earlier_rows_unchanged(tmp_path, monkeypatch)
 
     plain, extended = fresh_database(tmp_path, "plain.sqlite"), fresh_database(tmp_path, "extended.sqlite")
     try:
-        demo_data.generate(plain, alumni=100, seed=7, today=FIXED_TODAY)
-        monkeypatch.setattr(demo_data, "STEPS", (*demo_data.STEPS, GreedyStep))
-        demo_data.generate(extended, alumni=100, seed=7, today=FIXED_TODAY)
+        demo.generate(plain, alumni=100, seed=7, today=FIXED_TODAY)
+        monkeypatch.setattr(demo, "STEPS", (*demo.STEPS, GreedyStep))
+        demo.generate(extended, alumni=100, seed=7, today=FIXED_TODAY)
         assert digest(plain) == digest(extended)
     finally:
         plain.dispose()
@@ -154,12 +158,12 @@ def test_the_caseworkers_day_leaves_the_earlier_steps_rows_as_they_were(tmp_path
     status history of a seed are what they were before them."""
     full, earlier = fresh_database(tmp_path, "full.sqlite"), fresh_database(tmp_path, "earlier.sqlite")
     try:
-        summary = demo_data.generate(full, alumni=200, seed=7, today=FIXED_TODAY)
+        summary = demo.generate(full, alumni=200, seed=7, today=FIXED_TODAY)
         assert summary.check_ins > 0 and summary.plans > 0
         # The alumni, their contacts and status history; no caseworker's day, no mentor program.
-        monkeypatch.setattr(demo_data, "STEPS", demo_data.STEPS[:3])
-        monkeypatch.setattr(demo_data, "POPULATION_STEPS", ())
-        demo_data.generate(earlier, alumni=200, seed=7, today=FIXED_TODAY)
+        monkeypatch.setattr(demo, "STEPS", demo.STEPS[:3])
+        monkeypatch.setattr(demo, "POPULATION_STEPS", ())
+        demo.generate(earlier, alumni=200, seed=7, today=FIXED_TODAY)
         assert digest(full, EARLIER_TABLES) == digest(earlier, EARLIER_TABLES)
         assert rows_of(earlier, CheckIn) == []
     finally:
@@ -169,12 +173,12 @@ def test_the_caseworkers_day_leaves_the_earlier_steps_rows_as_they_were(tmp_path
 
 def test_the_rows_are_the_same_whatever_the_number_of_workers(tmp_path, monkeypatch):
     """Chunks are made in worker processes; the rows depend on the seed and the chunks only."""
-    monkeypatch.setattr(demo_data, "ALUMNI_PER_CHUNK", 70)  # 250 alumni in 4 chunks, the last one short
+    monkeypatch.setattr(demo, "ALUMNI_PER_CHUNK", 70)  # 250 alumni in 4 chunks, the last one short
     made = {}
     for workers in (1, 3):
         database = fresh_database(tmp_path, f"workers{workers}.sqlite")
         try:
-            summary = demo_data.generate(database, alumni=250, seed=7, today=FIXED_TODAY, workers=workers)
+            summary = demo.generate(database, alumni=250, seed=7, today=FIXED_TODAY, workers=workers)
             made[workers] = digest(database)
             with database.engine.connect() as connection:
                 ids = connection.execute(select(Alumnus.id).order_by(Alumnus.id)).scalars().all()
@@ -221,19 +225,19 @@ def test_progress_rises_to_the_total(demo500):
 def test_a_database_that_holds_alumni_is_refused_and_left_alone(tmp_path):
     database = fresh_database(tmp_path)
     try:
-        demo_data.generate(database, alumni=100, seed=7, today=FIXED_TODAY)
+        demo.generate(database, alumni=100, seed=7, today=FIXED_TODAY)
         before = digest(database)
         with pytest.raises(AftercareError, match=r"already holds 100 alumni; demo data goes into an empty database"):
-            demo_data.generate(database, alumni=100, seed=8, today=FIXED_TODAY)
+            demo.generate(database, alumni=100, seed=8, today=FIXED_TODAY)
         assert digest(database) == before
     finally:
         database.dispose()
 
 
-@pytest.mark.parametrize("count", [demo_data.MIN_ALUMNI - 1, demo_data.MAX_ALUMNI + 1])
+@pytest.mark.parametrize("count", [demo.MIN_ALUMNI - 1, demo.MAX_ALUMNI + 1])
 def test_counts_outside_the_range_are_refused(sqlite_db, count):
     with pytest.raises(AftercareError, match="100 to 100,000"):
-        demo_data.generate(sqlite_db, alumni=count)
+        demo.generate(sqlite_db, alumni=count)
     with sqlite_db.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(StaffMember)).scalar_one() == 0
 
@@ -364,13 +368,13 @@ def test_a_large_program_has_enough_caseworkers_for_real_caseloads(tmp_path):
     """100,000 alumni are not five caseworkers' caseload: "my caseload" must stay a day's work."""
     database = fresh_database(tmp_path)
     with database.engine.begin() as connection:
-        context = demo_data.Context(connection=connection, alumni_wanted=100_000, seed=3, today=FIXED_TODAY,
-                                    pools=demo_data.name_pools(3), progress=demo_data._ProgressReporter(None, 1))
-        demo_data.StaffStep().run(context, demo_data.step_rng(3, "staff"))
+        context = Context(connection=connection, alumni_wanted=100_000, seed=3, today=FIXED_TODAY,
+                          pools=name_pools(3), progress=ProgressReporter(None, 1))
+        StaffStep().run(context, step_rng(3, "staff"))
     roles = Counter(s.role for s in context.staff)
-    active = 100_000 * dict(demo_data.STATUS_SHARES)[AlumniStatus.ACTIVE]
-    assert active / roles[StaffRole.CASEWORKER] <= demo_data.CASELOAD
-    assert roles[StaffRole.COORDINATOR] * demo_data.CASEWORKERS_PER_COORDINATOR >= roles[StaffRole.CASEWORKER]
+    active = 100_000 * dict(STATUS_SHARES)[AlumniStatus.ACTIVE]
+    assert active / roles[StaffRole.CASEWORKER] <= CASELOAD
+    assert roles[StaffRole.COORDINATOR] * CASEWORKERS_PER_COORDINATOR >= roles[StaffRole.CASEWORKER]
     assert len({s.display_name.casefold() for s in context.staff}) == len(context.staff)
 
 
@@ -668,7 +672,7 @@ def test_assessment_totals_and_bands_are_the_scorers_from_the_stored_answers(dem
 def test_a_fixed_number_of_check_ins_per_alumnus_can_be_asked_for(tmp_path):
     database = fresh_database(tmp_path)
     try:
-        summary = demo_data.generate(database, alumni=100, seed=3, today=FIXED_TODAY, checkins_per_alumnus=40)
+        summary = demo.generate(database, alumni=100, seed=3, today=FIXED_TODAY, checkins_per_alumnus=40)
         counts = Counter(row.alumnus_id for row in rows_of(database, CheckIn))
         # Exactly 40 where there is room since discharge; those discharged days ago have fewer.
         assert max(counts.values()) == 40
@@ -684,8 +688,8 @@ def test_no_check_ins_at_all_can_be_asked_for_and_odd_numbers_are_refused(tmp_pa
     database = fresh_database(tmp_path)
     try:
         with pytest.raises(AftercareError, match="Check-ins per alumnus must be 0 to 1,000"):
-            demo_data.generate(database, alumni=100, seed=3, today=FIXED_TODAY, checkins_per_alumnus=-1)
-        summary = demo_data.generate(database, alumni=100, seed=3, today=FIXED_TODAY, checkins_per_alumnus=0)
+            demo.generate(database, alumni=100, seed=3, today=FIXED_TODAY, checkins_per_alumnus=-1)
+        summary = demo.generate(database, alumni=100, seed=3, today=FIXED_TODAY, checkins_per_alumnus=0)
         assert summary.check_ins == 0 and summary.plans > 0
     finally:
         database.dispose()
@@ -701,4 +705,4 @@ def test_the_fast_timestamp_is_what_sqlalchemy_stores_on_sqlite(moment):
     dialect = create_engine("sqlite://").dialect
     column_type = UTCDateTime()
     process = column_type.dialect_impl(dialect).bind_processor(dialect)
-    assert demo_data._sqlite_timestamp(moment) == process(moment)
+    assert sqlite_timestamp(moment) == process(moment)

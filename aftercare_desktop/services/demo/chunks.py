@@ -1,5 +1,5 @@
 """Demo data in chunks: made in worker processes, each in an in-memory SQLite database, and copied into
-the target database (see services/demo_data.py, `generate`).
+the target database (see `generate` in services/demo/__init__.py).
 
 Making 100,000 alumni with their history is Python work, more than a minute of one core. Once the
 team and the population are drawn, chunks of a few thousand alumni do not depend on each other, so
@@ -32,7 +32,7 @@ from typing import TypeVar
 from sqlalchemy import Connection, Table, create_engine
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from ..models import Base, UTCDateTime
+from ...models import Base, UTCDateTime
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")

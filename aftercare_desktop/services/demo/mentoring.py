@@ -1,5 +1,6 @@
-"""Demo data for the mentor program: the step of services/demo_data.py that runs after the chunks
-of alumni (see its POPULATION_STEPS): mentors and mentees are paired across the whole population.
+"""Demo data for the mentor program: the step of the generator that runs after the chunks of alumni
+(see POPULATION_STEPS in services/demo/__init__.py): mentors and mentees are paired across the whole
+population.
 
 Mentor profiles for about a third of the long-sober alumni who consented to the program (most of
 them active, some in training, paused or retired); past pairings with their end reasons; active
@@ -18,7 +19,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
-from ..models import (
+from ...models import (
     Alumnus,
     CheckIn,
     MenteeProfile,
@@ -28,7 +29,7 @@ from ..models import (
     PairingReviewAttendee,
     PairingReviewOutcome,
 )
-from ..models.enums import (
+from ...models.enums import (
     AlumniStatus,
     CheckinMethod,
     CheckinOutcome,
@@ -38,7 +39,9 @@ from ..models.enums import (
     PairingEndReason,
     ReviewOutcome,
 )
-from .availability import SLOTS
+from ..availability import SLOTS
+from .checkins import CHECKIN_COLUMNS
+from .writer import write
 
 MENTOR_SHARE = 0.33  # of the long-sober, consenting, followed alumni
 MIN_SOBER_DAYS = 400
@@ -110,8 +113,6 @@ class MentoringStep:
     per_alumnus = 0
 
     def run(self, context, rng: random.Random) -> None:
-        from .demo_data import _CHECKIN_COLUMNS, _write
-
         connection = context.connection
         today = context.today
         last_day = today - timedelta(days=2)
@@ -198,7 +199,7 @@ class MentoringStep:
                                round(rng.uniform(8, 24), 2), _at(start, rng), by, _at(start, rng), by, 1))
             else:
                 waiting.append((alumnus, info))
-        _write(connection, MentorPairing.__table__, _PAIRING_COLUMNS, pairings + active)
+        write(connection, MentorPairing.__table__, _PAIRING_COLUMNS, pairings + active)
 
         # The mentors' check-ins of the last twelve weeks: every 4–10 days; some pairings have gone
         # quiet lately. None when a fixed number of check-ins per alumnus was asked for (benchmarks).
@@ -223,7 +224,7 @@ class MentoringStep:
                 check_ins.append(row)
                 day += timedelta(days=rng.randint(4, 10))
         check_ins.sort(key=lambda row: (row[0], row[1]))
-        _write(connection, CheckIn.__table__, _CHECKIN_COLUMNS, check_ins)
+        write(connection, CheckIn.__table__, CHECKIN_COLUMNS, check_ins)
 
         # Everyone waiting has a mentee profile saying since when (a few weeks or months: a wish to be
         # paired is taken up again, not left standing for years); most also have needs and preferences.
