@@ -3,7 +3,7 @@
 Health of a pairing, for the coordinators' meeting:
 - days since the last mentor–mentee contact: the newest *reached* check-in the mentor made for the
   mentee since the pairing started (a mentor logs contacts as check-ins, see models/checkin.py);
-- the mentee's early-warning level and reasons (services/early_warning.py);
+- the mentee's early-warning level and reasons (services/early_warning/);
 - check-in adherence: of the last four weeks (fewer for a newer pairing), how many had a reached
   mentor contact; none counted in a pairing's first week;
 - the pairing's age, and whether it is due for review: never reviewed, last reviewed
