@@ -53,14 +53,6 @@ STRONG_SIGNALS = frozenset({
 LEVEL_ORDER = {WarningLevel.HIGH: 0, WarningLevel.WATCH: 1, WarningLevel.NONE: 2}
 
 
-_CONTACT_START_WORDS = {
-    ContactStart.PLAN: "the plan started",
-    ContactStart.OPTED_IN: "they joined aftercare",
-    ContactStart.DISCHARGE: "discharge",
-    ContactStart.RECORD: "the record was made",
-}
-
-
 # -- reasons and levels ------------------------------------------------------------------------
 
 
@@ -124,6 +116,14 @@ def cadence_words(cadence: CheckinCadence) -> str:
 def _sign_words(sign: str) -> str:
     # The team's standard signs read as they are; a person's own words are quoted as theirs.
     return sign if sign in STANDARD_WARNING_SIGNS else f"“{sign}”"
+
+
+_CONTACT_START_WORDS = {
+    ContactStart.PLAN: "the plan started",
+    ContactStart.OPTED_IN: "they joined aftercare",
+    ContactStart.DISCHARGE: "discharge",
+    ContactStart.RECORD: "the record was made",
+}
 
 
 # -- the rules ---------------------------------------------------------------------------------
