@@ -1,6 +1,7 @@
-"""Peak memory with the directory open: the main window on the demo database, the directory fully
-loaded, then the table dragged from top to bottom in steps (each step fetches rows it has not
-shown yet, so the row cache fills and evicts). Peak resident set size (VmHWM) of that process.
+"""Peak memory with the directory open: the main window on the demo database, Today loaded, then
+the directory opened and fully loaded, then the table dragged from top to bottom in steps (each
+step fetches rows it has not shown yet, so the row cache fills and evicts). Peak resident set size
+(VmHWM) of that process.
 
 Baseline: the same figure for a bare PySide6 process showing an empty QMainWindow.
 """
@@ -50,9 +51,13 @@ def app_role(database: str) -> dict:
     window = MainWindow(context)
     model = window.alumni_page.model
     table = window.alumni_page.directory.table
-    loaded = SignalWaiter(model.loaded, model.failed)
+    today = SignalWaiter(window.today_page.loaded, window.today_page.failed)
     window.show()
     window.start()
+    today.wait(what="the Today page")
+    # The caseworker opens the directory, which reads its list when first shown.
+    loaded = SignalWaiter(model.loaded, model.failed)
+    window.sidebar.setCurrentRow(window.pages.indexOf(window.alumni_page))
     loaded.wait(what="the directory")
 
     rows = model.rowCount()
