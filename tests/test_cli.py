@@ -1,6 +1,7 @@
 """The command line: help for every subcommand, one-line errors, and exit codes 0 / 1 / 2."""
 
 import gc
+import os
 import subprocess
 import sys
 
@@ -105,3 +106,17 @@ def test_the_cycle_collector_is_paused_only_for_the_start(tmp_path, monkeypatch)
         main(["--no-such-option"])
     assert gc.isenabled()
     assert seen == {"command": True, "start-up": False}
+
+
+def test_the_gui_imports_sqlalchemy_before_pyside6(tmp_path):
+    """PySide6 reads the source of every module imported after it; SQLAlchemy must come first."""
+    script = ("import sys\nfrom aftercare_desktop.cli import main\n"
+              f"code = main(['--database', {str(tmp_path / 'start.sqlite')!r}, '--exit-after-startup'])\n"
+              "names = list(sys.modules)\n"
+              "print(code, names.index('sqlalchemy.orm') < names.index('PySide6.QtCore'))\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        env[name] = str(tmp_path / name.lower())
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["0", "True"]
