@@ -63,6 +63,17 @@ def test_the_directory_is_read_when_first_shown(qtbot, context):
     close(window)
 
 
+def test_ctrl_f_from_today_opens_the_directory_with_its_list(qtbot, context):
+    window = make_window(qtbot, context)
+    model = window.alumni_page.model
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.alumni_page
+    assert window.alumni_page.directory.search.hasFocus()
+    assert model.rowCount() == 3
+    close(window)
+
+
 def test_ctrl_f_returns_to_the_search_field(qtbot, context):
     window = make_window(qtbot, context)
     show_alumni(qtbot, window)
