@@ -270,7 +270,7 @@ class DirectoryModel(QAbstractTableModel):
         if self._query.sort is SORT_KEYS[column] and self._query.descending == descending:
             return
         query = replace(self._query, sort=SORT_KEYS[column], descending=descending)
-        if self._generation == 0:
+        if not self.has_started:
             # Nothing asked for yet: a view being set up sorts (turning sorting on sorts by its
             # header's default, descending) before the first refresh(). Keep the order for that
             # refresh instead of running a query per step.

@@ -6,24 +6,16 @@ from PySide6.QtCore import Qt
 from aftercare_desktop.models.enums import AlumniStatus
 from aftercare_desktop.services.audit import events_for
 from aftercare_desktop.views import dialogs
-from aftercare_desktop.views.main_window import MainWindow
+from tests.gui.windows import close_window, show_alumni, started_window
 
 
 @pytest.fixture
 def window(qtbot, context, answers):
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
-    model = window.alumni_page.model
-    with qtbot.waitSignal(window.today_page.loaded, timeout=5000):
-        window.start()
-    with qtbot.waitSignal(model.loaded, timeout=5000):  # the directory is read when first shown
-        window.sidebar.setCurrentRow(window.pages.indexOf(window.alumni_page))
+    window = started_window(qtbot, context)
+    show_alumni(qtbot, window)
     yield window
     answers.leave = dialogs.Leave.DISCARD  # tests may leave edits behind; closing must not ask
-    window.close()
-    window.runner.wait_for_done()
-    model.wait_for_done()
+    close_window(window)
 
 
 def search(qtbot, window, typed: str) -> None:

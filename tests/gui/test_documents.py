@@ -22,6 +22,7 @@ from aftercare_desktop.views.export_dialog import ExportDialog, Subject
 from aftercare_desktop.views.organisation_dialog import OrganisationDialog
 from aftercare_desktop.views.pdf_preview import PreviewDialog
 from aftercare_desktop.views.profile_view import ProfileView
+from tests.gui.windows import close_window, started_window
 
 WAIT = 20_000
 
@@ -252,18 +253,12 @@ def test_organisation_dialog_refuses_a_name_too_long(qtbot, context, runner, ans
 
 
 def test_file_menu_exports_for_the_person_selected_on_today_or_the_open_record(qtbot, context, files):
-    from aftercare_desktop.views.main_window import MainWindow
-
     # José was last reached two months ago: overdue on Today.
     noon = datetime(2026, 6, 15, 12, tzinfo=timezone.utc)
     CheckInService(context.database, today=context.today, now=lambda: noon).log(
         1, CheckInData(occurred_at=noon - timedelta(days=60), staff_id=context.actor.staff_id,
                        method=CheckinMethod.CALL, outcome=CheckinOutcome.REACHED, mood=4, craving=1), context.actor)
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.today_page.loaded, timeout=WAIT):
-        window.start()
+    window = started_window(qtbot, context)
     assert window.export_document() is None  # nobody selected yet
     assert "Open a record, or select someone" in window.statusBar().currentMessage()
 
@@ -287,6 +282,4 @@ def test_file_menu_exports_for_the_person_selected_on_today_or_the_open_record(q
     dialog = window.alumni_page.profile.findChild(ExportDialog)
     assert dialog is not None and dialog.subject.alumnus_id == row.alumnus_id and dialog.export_button.isDefault()
     dialog.close()
-    window.close()
-    window.runner.wait_for_done()
-    window.alumni_page.model.wait_for_done()
+    close_window(window)

@@ -12,70 +12,51 @@ from aftercare_desktop import settings
 from aftercare_desktop.models.enums import StaffRole
 from aftercare_desktop.services import staff
 from aftercare_desktop.services.records import StaffRecord
-from aftercare_desktop.views.main_window import MainWindow
 from aftercare_desktop.views.staff_dialog import StaffDialog
-
-
-def make_window(qtbot, context):
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.today_page.loaded, timeout=5000):
-        window.start()
-    return window
-
-
-def show_alumni(qtbot, window) -> None:
-    with qtbot.waitSignal(window.alumni_page.model.loaded, timeout=5000):
-        window.sidebar.setCurrentRow(window.pages.indexOf(window.alumni_page))
-
-
-def close(window):
-    window.close()
-    window.alumni_page.model.wait_for_done()
+from tests.gui.windows import close_window, show_alumni, started_window
 
 
 def test_demo_database_says_so_in_the_title(qtbot, context):
     context.demo = True
-    window = make_window(qtbot, context)
+    window = started_window(qtbot, context)
     assert "DEMO" in window.windowTitle()
-    close(window)
+    close_window(window)
 
 
 def test_standard_shortcuts(qtbot, context):
-    window = make_window(qtbot, context)
+    window = started_window(qtbot, context)
     assert window.find_action.shortcut().toString() == "Ctrl+F"
     assert window.new_action.shortcut().toString() == "Ctrl+N"
     assert window.save_action.shortcut().toString() == "Ctrl+S"
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
-    close(window)
+    close_window(window)
 
 
 def test_the_directory_is_read_when_first_shown(qtbot, context):
     """The day starts on Today; the directory behind it waits until the caseworker opens it."""
-    window = make_window(qtbot, context)
+    window = started_window(qtbot, context)
     model = window.alumni_page.model
     assert window.pages.currentWidget() is window.today_page
     assert not model.has_started and model.rowCount() == 0
     show_alumni(qtbot, window)
     assert model.rowCount() == 3
     assert window.alumni_page.directory.count_label.text() == "3 alumni"
-    close(window)
+    close_window(window)
 
 
 def test_ctrl_f_from_today_opens_the_directory_with_its_list(qtbot, context):
-    window = make_window(qtbot, context)
+    window = started_window(qtbot, context)
     model = window.alumni_page.model
     with qtbot.waitSignal(model.loaded, timeout=5000):
         qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget() is window.alumni_page
     assert window.alumni_page.directory.search.hasFocus()
     assert model.rowCount() == 3
-    close(window)
+    close_window(window)
 
 
 def test_ctrl_f_returns_to_the_search_field(qtbot, context):
-    window = make_window(qtbot, context)
+    window = started_window(qtbot, context)
     show_alumni(qtbot, window)
     page = window.alumni_page
     with qtbot.waitSignal(page.profile.loaded, timeout=5000):
@@ -83,16 +64,16 @@ def test_ctrl_f_returns_to_the_search_field(qtbot, context):
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert page.currentWidget() is page.directory
     assert page.directory.search.hasFocus()
-    close(window)
+    close_window(window)
 
 
 def test_window_geometry_is_remembered(qtbot, context):
-    window = make_window(qtbot, context)
+    window = started_window(qtbot, context)
     window.setGeometry(QRect(40, 50, 1001, 701))
-    close(window)
-    again = make_window(qtbot, context)
+    close_window(window)
+    again = started_window(qtbot, context)
     assert again.size().width() == 1001 and again.size().height() == 701
-    close(again)
+    close_window(again)
 
 
 def test_staff_dialog_adds_a_new_colleague(qtbot, context, monkeypatch):
@@ -177,7 +158,7 @@ def test_the_start_of_the_day_does_not_load_the_pairing_engine(tmp_path):
 def test_the_selected_page_keeps_a_visible_icon(qtbot, context):
     """On the highlighted row the sidebar's icon is drawn in the highlighted text colour, not in its
     muted ink, which all but disappears on the highlight."""
-    window = make_window(qtbot, context)
+    window = started_window(qtbot, context)
     item = window.sidebar.currentItem()
     size = window.sidebar.iconSize()
     palette = window.sidebar.palette()
@@ -190,4 +171,4 @@ def test_the_selected_page_keeps_a_visible_icon(qtbot, context):
 
     assert palette.color(palette.ColorRole.HighlightedText).name() in ink(QIcon.Mode.Selected)
     assert "#5a7d74" in ink(QIcon.Mode.Normal)
-    close(window)
+    close_window(window)

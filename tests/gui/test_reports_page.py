@@ -18,7 +18,7 @@ from aftercare_desktop.reports import DocumentKind
 from aftercare_desktop.services.audit import events_for
 from aftercare_desktop.services.records import AlumnusData
 from aftercare_desktop.views import dialogs
-from aftercare_desktop.views.main_window import MainWindow
+from tests.gui.windows import close_window, started_window
 from aftercare_desktop.views.reports_page import ReportsPage
 
 WAIT = 60_000
@@ -60,15 +60,9 @@ def batch_answers(monkeypatch, tmp_path, answers) -> BatchAnswers:
 
 @pytest.fixture
 def window(qtbot, context, batch_answers):
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.today_page.loaded, timeout=WAIT):
-        window.start()
+    window = started_window(qtbot, context)
     yield window
-    window.close()
-    window.runner.wait_for_done()
-    window.alumni_page.model.wait_for_done()
+    close_window(window)
 
 
 def add_alumni(context, count: int) -> None:

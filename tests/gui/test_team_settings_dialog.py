@@ -33,6 +33,7 @@ from aftercare_desktop.views.settings_form import NOT_SAVED
 from aftercare_desktop.views.team_settings_dialog import TeamSettingsDialog, field_for
 from aftercare_desktop.views.widgets import EnumCombo
 from tests.conftest import FIXED_TODAY
+from tests.gui.windows import close_window, started_window
 
 WAIT = 10_000
 SAVE = QDialogButtonBox.StandardButton.Save
@@ -88,14 +89,9 @@ def window(qtbot, context, answers):
             occurred_at=noon - timedelta(days=days_ago), staff_id=context.actor.staff_id, method=CheckinMethod.CALL,
             outcome=outcome, mood=4 if reached else None, craving=1 if reached else None,
             used_since_last=False if reached else None), context.actor)
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.today_page.loaded, timeout=WAIT):
-        window.start()
+    window = started_window(qtbot, context)
     yield window
-    window.close()
-    window.alumni_page.model.wait_for_done()
+    close_window(window)
 
 
 def attention_reasons(window) -> list[str]:
@@ -295,6 +291,4 @@ def test_the_mentor_pages_follow_a_new_minimum_at_once(qtbot, context, answers):
     qtbot.waitUntil(lambda: not next(r for r in page.pool.rows if r.alumnus_id == ana).available, timeout=WAIT)
     row = next(r for r in page.pool.rows if r.alumnus_id == ana)
     assert "sober 26 months; the team asks for 3 years" in row.reasons
-    window.close()
-    window.runner.wait_for_done()
-    window.alumni_page.model.wait_for_done()
+    close_window(window)

@@ -10,8 +10,8 @@ from aftercare_desktop.models.enums import CheckinMethod, CheckinOutcome
 from aftercare_desktop.services.checkins import CheckInData, CheckInService
 from aftercare_desktop.services.directory import DirectoryQuery
 from aftercare_desktop.views import checkin_dialog
-from aftercare_desktop.views.main_window import MainWindow
 from tests.conftest import FIXED_TODAY
+from tests.gui.windows import close_window, started_window
 
 
 @pytest.fixture
@@ -27,14 +27,9 @@ def window(qtbot, context, answers):
                                          method=CheckinMethod.CALL, outcome=outcome,
                                          mood=4 if reached else None, craving=1 if reached else None,
                                          used_since_last=False if reached else None), context.actor)
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.today_page.loaded, timeout=10000):
-        window.start()
+    window = started_window(qtbot, context)
     yield window
-    window.close()
-    window.alumni_page.model.wait_for_done()
+    close_window(window)
 
 
 def test_sections_show_counts_and_reasons(window):

@@ -207,11 +207,7 @@ def mood_below_baseline(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, 
     if len(checkins) < window + MIN_MOOD_BASELINE:
         return _NOTHING
     # The mood digits as one string: summing its bytes is the cheap way over 15,000 alumni.
-    moods = "".join([c[0] for c in checkins])
-    rated = checkins
-    if "-" in moods:
-        rated = [c for c in checkins if c[0] != "-"]
-        moods = moods.replace("-", "")
+    rated, moods = _rated(checkins, 0)
     if len(moods) < window + MIN_MOOD_BASELINE:
         return _NOTHING
     recent = moods[:window].encode()
@@ -223,6 +219,15 @@ def mood_below_baseline(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, 
     recent = rated[:window]
     text = f"Mood {_number(now)} over the last {_plural(window, 'check-in')}, below their usual {_number(usual)}"
     return (_reason(Signal.MOOD_LOW, text, packed_day(recent[-1])),)
+
+
+def _rated(checkins: Sequence[str], place: int) -> tuple[Sequence[str], str]:
+    """The packed check-ins that rated mood (place 0) or cravings (place 1), and those ratings as one
+    string of digits, newest first ("-" marks a check-in without a rating)."""
+    digits = "".join([c[place] for c in checkins])
+    if "-" not in digits:
+        return checkins, digits
+    return [c for c in checkins if c[place] != "-"], digits.replace("-", "")
 
 
 def _since(recent: tuple[str, ...], moment: str) -> tuple[str, ...]:
@@ -250,11 +255,7 @@ def cravings_rising(facts: AlumnusFacts, ctx: RuleContext) -> tuple[Reason, ...]
     checkins = facts.recent
     if len(checkins) < window:
         return _NOTHING
-    cravings = "".join([c[1] for c in checkins])
-    rated = checkins
-    if "-" in cravings:
-        rated = [c for c in checkins if c[1] != "-"]
-        cravings = cravings.replace("-", "")
+    rated, cravings = _rated(checkins, 1)
     if len(cravings) < window or cravings[0] <= cravings[window - 1]:
         return _NOTHING  # too few, or no higher at the end than at the start (hex digits sort as their values)
     rated = rated[:window]
