@@ -93,6 +93,17 @@ class AssessmentDueRow:
     days_overdue: int  # 0: due today; negative: due in that many days
 
 
+# The sections' titles, by key: the page shows them before the lists arrive (or when they cannot).
+SECTION_TITLES = {
+    "overdue": "Check-ins overdue",
+    "due": "Check-ins due",
+    "attention": "Needs attention",
+    "follow_ups": "Follow-ups due",
+    "milestones": "Upcoming milestones",
+    "assessments": "Assessments due",
+}
+
+
 @dataclass(frozen=True)
 class Section(Generic[Row]):
     key: str
@@ -191,12 +202,12 @@ class TodayService:
         attention = queue(caseload, settings, today)
         data = TodayData(
             today, caseworker_id,
-            Section("overdue", "Check-ins overdue", overdue),
-            Section("due", "Check-ins due", due),
-            Section("attention", "Needs attention", tuple(attention)),
-            Section("follow_ups", "Follow-ups due", tuple(follow_ups)),
-            Section("milestones", "Upcoming milestones", tuple(milestones)),
-            Section("assessments", "Assessments due", assessments),
+            Section("overdue", SECTION_TITLES["overdue"], overdue),
+            Section("due", SECTION_TITLES["due"], due),
+            Section("attention", SECTION_TITLES["attention"], tuple(attention)),
+            Section("follow_ups", SECTION_TITLES["follow_ups"], tuple(follow_ups)),
+            Section("milestones", SECTION_TITLES["milestones"], tuple(milestones)),
+            Section("assessments", SECTION_TITLES["assessments"], assessments),
         )
         return data, len(caseload.facts), caseload.undigested
 

@@ -7,6 +7,8 @@ Enter on a row logs a check-in; Ctrl+Enter (or double-click) opens the record.
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -30,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ..models.enums import WarningLevel, label
 from ..services.context import AppContext
-from ..services.today import TodayData
+from ..services.today import SECTION_TITLES, TodayData
 from .background import TaskRunner
 from .table_model import Column, RowsModel
 from .widgets import is_dark
@@ -139,6 +141,10 @@ def section_table(model: SectionModel, columns: tuple[Column, ...], name: str) -
     return table
 
 
+def _heading(day: date) -> str:
+    return f"Today · {day.strftime('%A %d %B %Y')}"
+
+
 class SectionView(QGroupBox):
     """One section: a title with its count, its table, and what Enter does."""
 
@@ -147,7 +153,7 @@ class SectionView(QGroupBox):
     export_requested = Signal(object)  # the row
 
     def __init__(self, key: str, columns: tuple[Column, ...], enter_logs: bool, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(SECTION_TITLES[key], parent)
         self.key = key
         self.enter_logs = enter_logs
         self.model = SectionModel(columns, self)
@@ -231,7 +237,7 @@ class TodayPage(QWidget):
         self._request = 0
         self.dialog: QDialog | None = None
 
-        self.heading = QLabel()
+        self.heading = QLabel(_heading(context.today()))
         font = self.heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
@@ -304,7 +310,7 @@ class TodayPage(QWidget):
         if request != self._request:
             return  # a newer refresh is on its way
         self.data = data
-        self.heading.setText(f"Today · {data.today.strftime('%A %d %B %Y')}")
+        self.heading.setText(_heading(data.today))
         for section in data.sections:
             self.sections[section.key].show_section(section)
         whose = "your caseload" if data.caseworker_id is not None else "everyone"

@@ -77,3 +77,24 @@ def test_enter_logs_a_check_in_and_ctrl_enter_opens_the_record(qtbot, window, mo
         qtbot.keyClick(attention.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget() is window.alumni_page
     assert window.alumni_page.profile.alumnus_id == first
+
+
+def test_a_day_that_cannot_be_loaded_says_so_under_its_heading_and_titles(qtbot, context):
+    from aftercare_desktop.views.main_window import MainWindow
+
+    def fail(caseworker_id=None):
+        raise RuntimeError("the database is locked")
+
+    context.today_page.load = fail
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.today_page
+    with qtbot.waitSignal(page.failed, timeout=10_000):
+        window.start()
+    assert page.heading.text() == "Today · " + FIXED_TODAY.strftime("%A %d %B %Y")
+    assert page.status.text() == "Could not load today's lists: the database is locked"
+    assert [view.title() for view in page.sections.values()] == [
+        "Needs attention", "Check-ins overdue", "Check-ins due", "Follow-ups due", "Upcoming milestones",
+        "Assessments due"]
+    close_window(window)
